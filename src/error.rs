@@ -1,0 +1,66 @@
+//! Errors that stop a command (exit code 2). Problems *in* a flags file are
+//! [`Diagnostic`](crate::report::Diagnostic)s instead, so they can all be reported.
+
+use std::path::PathBuf;
+
+/// Why flagctl could not do its job.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// No flags file was found by walking up from the current directory.
+    #[error(
+        "no flags.yaml found in {} or any parent directory; pass --flags PATH or set FLAGCTL_FLAGS",
+        .start.display()
+    )]
+    NotFound {
+        /// Where the search started.
+        start: PathBuf,
+    },
+    /// A file could not be read or written.
+    #[error("cannot {action} {}: {source}", .path.display())]
+    Io {
+        /// read, write, ...
+        action: &'static str,
+        /// The file.
+        path: PathBuf,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// An input file is malformed (for commands other than `validate`).
+    #[error("{file}:{line}:{column}: {message}")]
+    Invalid {
+        /// The file.
+        file: String,
+        /// 1-based line.
+        line: u32,
+        /// 1-based column.
+        column: u32,
+        /// What is wrong.
+        message: String,
+    },
+    /// Bad command-line usage that clap cannot express (unknown flag key, bad date).
+    #[error("{0}")]
+    Usage(String),
+    /// Writing output failed (other than a closed pipe, which is not an error).
+    #[error("cannot write output: {0}")]
+    Output(std::io::Error),
+}
+
+impl Error {
+    /// An I/O error reading `path`.
+    pub fn read(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            action: "read",
+            path: path.into(),
+            source,
+        }
+    }
+}
+
+impl From<std::io::Error> for Error {
+    fn from(e: std::io::Error) -> Self {
+        Error::Output(e)
+    }
+}
+
+/// Result with [`Error`].
+pub type Result<T> = std::result::Result<T, Error>;

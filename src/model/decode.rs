@@ -1,0 +1,845 @@
+//! Turns the YAML [`Node`] tree into a [`FlagsFile`], reporting every structural
+//! problem (unknown or duplicate fields, wrong types, bad dates, out-of-range rollouts,
+//! bad operators) as a [`Diagnostic`] and carrying on, so one run shows them all.
+//! Cross-references between parts of the file are checked afterwards in `check`.
+
+use super::condition::decode_when;
+use super::duration::{parse_date, parse_days, parse_lifetime};
+use super::yaml::{Kind, Node};
+use super::*;
+use crate::report::{Diagnostic, Pos};
+use crate::suggest::did_you_mean;
+
+/// Field names accepted in each mapping, used for unknown-field checks, suggestions
+/// and the JSON Schema.
+pub mod fields {
+    /// Top level.
+    pub const ROOT: &[&str] = &["version", "settings", "segments", "flags"];
+    /// `settings:`.
+    pub const SETTINGS: &[&str] = &[
+        "service",
+        "lifetimes",
+        "expiry_warning",
+        "max_expiry",
+        "launched_after",
+        "environments",
+        "scan",
+        "contexts",
+    ];
+    /// `settings.lifetimes:`.
+    pub const LIFETIMES: &[&str] = &["release", "experiment", "operational", "permission"];
+    /// `settings.scan:`.
+    pub const SCAN: &[&str] = &["paths", "exclude", "aliases", "patterns"];
+    /// A segment.
+    pub const SEGMENT: &[&str] = &["description", "users", "when"];
+    /// Evaluation fields: allowed on a flag and under `environments.NAME`.
+    pub const TARGETING: &[&str] = &[
+        "enabled",
+        "kill_switch",
+        "rollout",
+        "segments",
+        "bucket_by",
+        "salt",
+        "value",
+        "off",
+        "rules",
+        "variants",
+    ];
+    /// Flag metadata (in addition to the evaluation fields).
+    pub const FLAG_META: &[&str] = &[
+        "description",
+        "type",
+        "owner",
+        "created",
+        "expires",
+        "ticket",
+        "tags",
+        "aliases",
+        "environments",
+    ];
+    /// A rule.
+    pub const RULE: &[&str] = &["name", "when", "segments", "rollout", "value", "variant"];
+    /// A variant.
+    pub const VARIANT: &[&str] = &["value", "weight"];
+}
+
+/// Collects diagnostics for one file while decoding.
+pub struct Decoder {
+    /// The file name used in diagnostics.
+    pub file: String,
+    /// Everything found so far.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Decoder {
+    /// A decoder reporting against `file`.
+    pub fn new(file: &str) -> Self {
+        Decoder {
+            file: file.to_string(),
+            diagnostics: Vec::new(),
+        }
+    }
+
+    /// Records an error.
+    pub fn error(&mut self, pos: Pos, code: &'static str, message: impl Into<String>) {
+        self.diagnostics
+            .push(Diagnostic::error(&self.file, pos, code, message));
+    }
+
+    /// Records a warning.
+    pub fn warning(&mut self, pos: Pos, code: &'static str, message: impl Into<String>) {
+        self.diagnostics
+            .push(Diagnostic::warning(&self.file, pos, code, message));
+    }
+
+    /// Reports `node` not being of the expected shape.
+    pub fn wrong_type(&mut self, node: &Node, what: &str, expected: &str) {
+        self.error(
+            node.pos,
+            "invalid-type",
+            format!("{what} must be {expected}, not {}", node.describe()),
+        );
+    }
+
+    /// The entries of a mapping, or `None` (with an error) when `node` is not one.
+    /// A null node (an empty value) is treated as an empty mapping.
+    pub fn map<'n>(&mut self, node: &'n Node, what: &str) -> Option<&'n [(Node, Node)]> {
+        match &node.kind {
+            Kind::Map(entries) => Some(entries),
+            Kind::Null => Some(&[]),
+            _ => {
+                self.wrong_type(node, what, "a mapping");
+                None
+            }
+        }
+    }
+
+    /// The entries of a mapping with known field names: unknown fields (with a
+    /// suggestion) and repeated fields are reported, and only the first occurrence of
+    /// each known field is returned.
+    pub fn fields<'n>(
+        &mut self,
+        node: &'n Node,
+        what: &str,
+        known: &[&[&str]],
+    ) -> Vec<(&'n str, &'n Node, &'n Node)> {
+        let Some(entries) = self.map(node, what) else {
+            return Vec::new();
+        };
+        let mut out: Vec<(&str, &Node, &Node)> = Vec::new();
+        for (key, value) in entries {
+            let Some(name) = key.as_str() else {
+                let text = key
+                    .scalar_text()
+                    .unwrap_or_else(|| key.describe().to_string());
+                self.error(
+                    key.pos,
+                    "unknown-field",
+                    format!("unknown field `{text}` in {what}; field names are strings"),
+                );
+                continue;
+            };
+            if !known.iter().any(|set| set.contains(&name)) {
+                let hint = did_you_mean(name, known.iter().flat_map(|s| s.iter().copied()));
+                let hint = if hint.is_empty() {
+                    format!(
+                        "; expected one of {}",
+                        known
+                            .iter()
+                            .flat_map(|s| s.iter())
+                            .map(|f| format!("`{f}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                } else {
+                    hint
+                };
+                self.error(
+                    key.pos,
+                    "unknown-field",
+                    format!("unknown field `{name}` in {what}{hint}"),
+                );
+                continue;
+            }
+            if let Some((_, first, _)) = out.iter().find(|(n, _, _)| *n == name) {
+                let line = first.pos.line;
+                self.error(
+                    key.pos,
+                    "duplicate-key",
+                    format!("`{name}` is set twice in {what} (first on line {line}); remove one"),
+                );
+                continue;
+            }
+            out.push((name, key, value));
+        }
+        out
+    }
+
+    /// A string scalar (numbers and booleans are accepted as their text, so
+    /// `owner: 42` is the owner "42"). Null yields `None` silently.
+    pub fn string(&mut self, node: &Node, what: &str) -> Option<Sp<String>> {
+        match &node.kind {
+            Kind::Null => None,
+            Kind::Seq(_) | Kind::Map(_) => {
+                self.wrong_type(node, what, "a string");
+                None
+            }
+            _ => node.scalar_text().map(|s| Sp::new(s, node.pos)),
+        }
+    }
+
+    /// A list of strings; a single string is accepted as a one-item list.
+    pub fn string_list(&mut self, node: &Node, what: &str) -> Vec<Sp<String>> {
+        match &node.kind {
+            Kind::Null => Vec::new(),
+            Kind::Seq(items) => items
+                .iter()
+                .filter_map(|item| self.string(item, &format!("each entry of {what}")))
+                .collect(),
+            Kind::Map(_) => {
+                self.wrong_type(node, what, "a list of strings");
+                Vec::new()
+            }
+            _ => self.string(node, what).into_iter().collect(),
+        }
+    }
+
+    /// A boolean.
+    pub fn boolean(&mut self, node: &Node, what: &str) -> Option<Sp<bool>> {
+        match node.kind {
+            Kind::Bool(b) => Some(Sp::new(b, node.pos)),
+            Kind::Null => None,
+            _ => {
+                self.wrong_type(node, what, "`true` or `false`");
+                None
+            }
+        }
+    }
+
+    /// A rollout percentage: an integer from 0 to 100.
+    pub fn rollout(&mut self, node: &Node, what: &str) -> Option<Sp<u8>> {
+        let message = match &node.kind {
+            Kind::Null => return None,
+            Kind::Int(i) if (0..=100).contains(i) => return Some(Sp::new(*i as u8, node.pos)),
+            Kind::Int(i) => {
+                format!("{what} is {i}, outside 0..100; use a whole percentage from 0 to 100")
+            }
+            Kind::Float(f) => format!(
+                "{what} is {f}, not a whole number; use an integer percentage from 0 to 100"
+            ),
+            Kind::Str(s) => {
+                format!("{what} is the string `{s}`; write a bare integer from 0 to 100 (no `%`)")
+            }
+            _ => format!(
+                "{what} must be an integer from 0 to 100, not {}",
+                node.describe()
+            ),
+        };
+        self.error(node.pos, "invalid-rollout", message);
+        None
+    }
+
+    /// A `YYYY-MM-DD` date.
+    pub fn date(&mut self, node: &Node, what: &str) -> Option<Sp<NaiveDate>> {
+        let text = self.string(node, what)?;
+        match parse_date(&text.value) {
+            Ok(d) => Some(Sp::new(d, text.pos)),
+            Err(msg) => {
+                self.error(text.pos, "invalid-date", format!("{what}: {msg}"));
+                None
+            }
+        }
+    }
+
+    /// A flag value: any YAML value but null.
+    pub fn value(&mut self, node: &Node, what: &str) -> Option<Sp<serde_json::Value>> {
+        if matches!(node.kind, Kind::Null) {
+            self.error(
+                node.pos,
+                "invalid-type",
+                format!("{what} is empty; give a value (quote `\"\"` for an empty string)"),
+            );
+            return None;
+        }
+        Some(Sp::new(node.to_json(), node.pos))
+    }
+}
+
+/// Checks a flag or segment key: non-empty and only `[A-Za-z0-9._:-]`.
+pub fn valid_key(key: &str) -> bool {
+    !key.is_empty()
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b':' | b'-'))
+}
+
+/// Decodes the whole document.
+pub fn decode(root: &Node, dec: &mut Decoder) -> FlagsFile {
+    let mut file = FlagsFile::default();
+    if let Kind::Null = root.kind {
+        dec.error(
+            root.pos,
+            "empty-file",
+            "the file is empty; start it with `version: 1` and a `flags:` mapping",
+        );
+        return file;
+    }
+    let mut saw_version = false;
+    for (name, key, value) in dec.fields(root, "the top level", &[fields::ROOT]) {
+        match name {
+            "version" => {
+                saw_version = true;
+                match value.kind {
+                    Kind::Int(1) => file.version = Some(Sp::new(1, value.pos)),
+                    Kind::Int(v) => dec.error(
+                        value.pos,
+                        "unsupported-version",
+                        format!(
+                            "`version: {v}` is not supported; this flagctl reads format version 1"
+                        ),
+                    ),
+                    _ => dec.error(
+                        value.pos,
+                        "unsupported-version",
+                        format!("`version` must be the integer 1, not {}", value.describe()),
+                    ),
+                }
+            }
+            "settings" => file.settings = decode_settings(value, dec),
+            "segments" => file.segments = decode_segments(value, dec),
+            "flags" => file.flags = decode_flags(value, dec),
+            _ => unreachable_field(dec, key),
+        }
+    }
+    if !saw_version {
+        dec.error(
+            Pos::START,
+            "missing-version",
+            "`version` is missing; add `version: 1` at the top of the file",
+        );
+    }
+    file.index();
+    file
+}
+
+// `fields()` only returns known names, so a match arm for "other" cannot be reached;
+// report it rather than panic, should the lists and the match ever drift apart.
+fn unreachable_field(dec: &mut Decoder, key: &Node) {
+    dec.error(
+        key.pos,
+        "unknown-field",
+        "field is not handled by this version of flagctl",
+    );
+}
+
+fn decode_settings(node: &Node, dec: &mut Decoder) -> Settings {
+    let mut s = Settings::default();
+    for (name, key, value) in dec.fields(node, "settings", &[fields::SETTINGS]) {
+        match name {
+            "service" => s.service = dec.string(value, "settings.service"),
+            "lifetimes" => {
+                for (t, _, v) in dec.fields(value, "settings.lifetimes", &[fields::LIFETIMES]) {
+                    let Some(text) = dec.string(v, &format!("settings.lifetimes.{t}")) else {
+                        continue;
+                    };
+                    match parse_lifetime(&text.value) {
+                        Ok(days) => match t {
+                            "release" => s.lifetimes.release = days,
+                            "experiment" => s.lifetimes.experiment = days,
+                            "operational" => s.lifetimes.operational = days,
+                            _ => s.lifetimes.permission = days,
+                        },
+                        Err(msg) => dec.error(
+                            text.pos,
+                            "invalid-duration",
+                            format!("settings.lifetimes.{t}: {msg}, or `never`"),
+                        ),
+                    }
+                }
+            }
+            "expiry_warning" | "max_expiry" | "launched_after" => {
+                let Some(text) = dec.string(value, &format!("settings.{name}")) else {
+                    continue;
+                };
+                match parse_days(&text.value) {
+                    Ok(days) => match name {
+                        "expiry_warning" => s.expiry_warning_days = days,
+                        "max_expiry" => s.max_expiry_days = days,
+                        _ => s.launched_after_days = days,
+                    },
+                    Err(msg) => dec.error(
+                        text.pos,
+                        "invalid-duration",
+                        format!("settings.{name}: {msg}"),
+                    ),
+                }
+            }
+            "environments" => {
+                let names = dec.string_list(value, "settings.environments");
+                report_repeats(dec, &names, "settings.environments");
+                s.environments = Some(names);
+            }
+            "scan" => decode_scan(value, dec, &mut s.scan),
+            "contexts" => s.contexts = dec.string(value, "settings.contexts"),
+            _ => unreachable_field(dec, key),
+        }
+    }
+    s
+}
+
+fn report_repeats(dec: &mut Decoder, items: &[Sp<String>], what: &str) {
+    for (i, item) in items.iter().enumerate() {
+        if let Some(first) = items[..i].iter().find(|x| x.value == item.value) {
+            dec.error(
+                item.pos,
+                "duplicate-key",
+                format!(
+                    "`{}` is listed twice in {what} (first on line {}); remove one",
+                    item.value, first.pos.line
+                ),
+            );
+        }
+    }
+}
+
+fn decode_scan(node: &Node, dec: &mut Decoder, scan: &mut ScanSettings) {
+    for (name, key, value) in dec.fields(node, "settings.scan", &[fields::SCAN]) {
+        match name {
+            "paths" => {
+                scan.paths = dec
+                    .string_list(value, "settings.scan.paths")
+                    .into_iter()
+                    .map(|p| p.value)
+                    .collect();
+            }
+            "exclude" => scan.exclude = dec.string_list(value, "settings.scan.exclude"),
+            "aliases" => {
+                scan.aliases.clear();
+                for style in dec.string_list(value, "settings.scan.aliases") {
+                    match AliasStyle::ALL.iter().find(|(n, _)| *n == style.value) {
+                        Some((_, s)) if !scan.aliases.contains(s) => scan.aliases.push(*s),
+                        Some(_) => {}
+                        None => {
+                            let names = AliasStyle::ALL.iter().map(|(n, _)| *n);
+                            let hint = did_you_mean(&style.value, names);
+                            dec.error(
+                                style.pos,
+                                "unknown-alias-style",
+                                format!(
+                                    "unknown alias style `{}`{hint}; styles are kebab, snake, screaming_snake, camel, pascal, dot",
+                                    style.value
+                                ),
+                            );
+                        }
+                    }
+                }
+            }
+            "patterns" => {
+                for source in dec.string_list(value, "settings.scan.patterns") {
+                    match regex::Regex::new(&source.value) {
+                        Ok(re) if re.captures_len() >= 2 => {
+                            scan.patterns.push(ScanPattern { source, regex: re })
+                        }
+                        Ok(_) => dec.error(
+                            source.pos,
+                            "invalid-pattern",
+                            "scan pattern has no capture group; wrap the flag key in parentheses, e.g. `isEnabled\\(\"([^\"]+)\"\\)`",
+                        ),
+                        Err(e) => dec.error(
+                            source.pos,
+                            "invalid-pattern",
+                            format!("scan pattern does not compile: {}", one_line(&e.to_string())),
+                        ),
+                    }
+                }
+            }
+            _ => unreachable_field(dec, key),
+        }
+    }
+}
+
+/// Collapses a multi-line library error (regex errors draw a caret diagram) to its
+/// last meaningful line.
+pub fn one_line(text: &str) -> String {
+    text.lines()
+        .rev()
+        .find(|l| l.trim_start().starts_with("error:"))
+        .map(|l| {
+            l.trim_start()
+                .trim_start_matches("error:")
+                .trim()
+                .to_string()
+        })
+        .unwrap_or_else(|| text.lines().collect::<Vec<_>>().join(" "))
+}
+
+/// The mapping's keys as text, with duplicate and invalid keys reported; used for the
+/// `segments:` and `flags:` mappings.
+fn keyed_entries<'n>(
+    node: &'n Node,
+    dec: &mut Decoder,
+    what: &str,
+) -> Vec<(String, &'n Node, &'n Node)> {
+    let Some(entries) = dec.map(node, &format!("`{what}`")) else {
+        return Vec::new();
+    };
+    let mut out: Vec<(String, &Node, &Node)> = Vec::new();
+    for (key, value) in entries {
+        let Some(name) = key
+            .scalar_text()
+            .filter(|_| !matches!(key.kind, Kind::Null))
+        else {
+            dec.error(
+                key.pos,
+                "invalid-key",
+                format!("{what} keys must be plain strings"),
+            );
+            continue;
+        };
+        if !valid_key(&name) {
+            let message = if name.is_empty() {
+                format!(
+                    "{what} key is empty; give it a name of letters, digits, `.`, `_`, `:` or `-`"
+                )
+            } else {
+                format!(
+                    "{what} key `{name}` has characters outside [A-Za-z0-9._:-]; use letters, digits, `.`, `_`, `:` or `-`"
+                )
+            };
+            dec.error(key.pos, "invalid-key", message);
+        }
+        if let Some((_, first, _)) = out.iter().find(|(n, _, _)| *n == name) {
+            let line = first.pos.line;
+            dec.error(
+                key.pos,
+                "duplicate-key",
+                format!("duplicate {what} key `{name}` (first defined on line {line}); rename or remove one"),
+            );
+            continue;
+        }
+        out.push((name, key, value));
+    }
+    out
+}
+
+fn decode_segments(node: &Node, dec: &mut Decoder) -> Vec<Segment> {
+    let mut out = Vec::new();
+    for (name, key, value) in keyed_entries(node, dec, "segment") {
+        let what = format!("segment `{name}`");
+        let mut seg = Segment {
+            key: name.clone(),
+            pos: key.pos,
+            description: None,
+            users: Vec::new(),
+            when: Vec::new(),
+        };
+        for (field, _, v) in dec.fields(value, &what, &[fields::SEGMENT]) {
+            match field {
+                "description" => {
+                    seg.description = dec
+                        .string(v, &format!("{what} description"))
+                        .map(|s| s.value)
+                }
+                "users" => {
+                    seg.users = dec
+                        .string_list(v, &format!("{what} users"))
+                        .into_iter()
+                        .map(|u| u.value)
+                        .collect()
+                }
+                _ => seg.when = decode_when(v, dec, &format!("{what} when")),
+            }
+        }
+        out.push(seg);
+    }
+    out
+}
+
+fn decode_flags(node: &Node, dec: &mut Decoder) -> Vec<Flag> {
+    let mut out = Vec::new();
+    for (name, key, value) in keyed_entries(node, dec, "flag") {
+        out.push(decode_flag(name, key.pos, value, dec));
+    }
+    out
+}
+
+fn decode_flag(key: String, pos: Pos, node: &Node, dec: &mut Decoder) -> Flag {
+    let what = format!("flag `{key}`");
+    let mut flag = Flag {
+        key,
+        pos,
+        description: None,
+        flag_type: None,
+        owner: None,
+        created: None,
+        expires: None,
+        ticket: None,
+        tags: Vec::new(),
+        aliases: Vec::new(),
+        targeting: Targeting::default(),
+        environments: Vec::new(),
+    };
+    let entries = dec.fields(node, &what, &[fields::FLAG_META, fields::TARGETING]);
+    for &(name, _, value) in &entries {
+        let field = format!("{what} {name}");
+        match name {
+            "description" => flag.description = dec.string(value, &field),
+            "type" => {
+                if let Some(t) = dec.string(value, &field) {
+                    match FlagType::parse(&t.value) {
+                        Some(ft) => flag.flag_type = Some(Sp::new(ft, t.pos)),
+                        None => {
+                            let hint =
+                                did_you_mean(&t.value, FlagType::ALL.iter().map(|(n, _)| *n));
+                            dec.error(
+                                t.pos,
+                                "unknown-type",
+                                if hint.is_empty() {
+                                    format!(
+                                        "unknown flag type `{}`; use release, operational, experiment or permission",
+                                        t.value
+                                    )
+                                } else {
+                                    format!("unknown flag type `{}`{hint}", t.value)
+                                },
+                            );
+                        }
+                    }
+                }
+            }
+            "owner" => {
+                flag.owner = dec
+                    .string(value, &field)
+                    .filter(|o| !o.value.trim().is_empty())
+            }
+            "created" => flag.created = dec.date(value, &field),
+            "expires" => flag.expires = dec.date(value, &field),
+            "ticket" => flag.ticket = dec.string(value, &field),
+            "tags" => {
+                flag.tags = dec
+                    .string_list(value, &field)
+                    .into_iter()
+                    .map(|t| t.value)
+                    .collect()
+            }
+            "aliases" => flag.aliases = dec.string_list(value, &field),
+            "environments" => flag.environments = decode_environments(value, dec, &what),
+            _ => {}
+        }
+    }
+    flag.targeting = decode_targeting(&entries, dec, &what);
+    // Only when the field is absent: a present but unknown `type` was reported above.
+    if matches!(node.kind, Kind::Map(_)) || matches!(node.kind, Kind::Null) {
+        let key = &flag.key;
+        if flag.owner.is_none() {
+            dec.error(
+                pos,
+                "missing-owner",
+                format!("flag `{key}` has no `owner`; add `owner: TEAM` naming who will remove it"),
+            );
+        }
+        if !entries.iter().any(|(n, _, _)| *n == "type") {
+            dec.error(
+                pos,
+                "missing-type",
+                format!("flag `{key}` has no `type`; add `type:` release, operational, experiment or permission"),
+            );
+        }
+    }
+    flag
+}
+
+fn decode_environments(node: &Node, dec: &mut Decoder, what: &str) -> Vec<EnvOverride> {
+    let mut out: Vec<EnvOverride> = Vec::new();
+    let Some(entries) = dec.map(node, &format!("{what} environments")) else {
+        return out;
+    };
+    for (key, value) in entries {
+        let Some(name) = key.scalar_text() else {
+            dec.error(
+                key.pos,
+                "invalid-key",
+                "environment names must be plain strings",
+            );
+            continue;
+        };
+        if let Some(first) = out.iter().find(|o| o.name == name) {
+            dec.error(
+                key.pos,
+                "duplicate-key",
+                format!(
+                    "environment `{name}` is set twice in {what} (first on line {}); remove one",
+                    first.pos.line
+                ),
+            );
+            continue;
+        }
+        let env_what = format!("{what} environment `{name}`");
+        let entries = dec.fields(value, &env_what, &[fields::TARGETING]);
+        let targeting = decode_targeting(&entries, dec, &env_what);
+        out.push(EnvOverride {
+            name,
+            pos: key.pos,
+            targeting,
+        });
+    }
+    out
+}
+
+fn decode_targeting(entries: &[(&str, &Node, &Node)], dec: &mut Decoder, what: &str) -> Targeting {
+    let mut t = Targeting::default();
+    for &(name, _, value) in entries {
+        let field = format!("{what} {name}");
+        match name {
+            "enabled" => t.enabled = dec.boolean(value, &field),
+            "kill_switch" => t.kill_switch = dec.boolean(value, &field),
+            "rollout" => t.rollout = dec.rollout(value, &field),
+            "segments" => t.segments = Some(dec.string_list(value, &field)),
+            "bucket_by" => t.bucket_by = dec.string(value, &field),
+            "salt" => t.salt = dec.string(value, &field),
+            "value" => t.value = dec.value(value, &field),
+            "off" => t.off = dec.value(value, &field),
+            "rules" => t.rules = Some(decode_rules(value, dec, what)),
+            "variants" => t.variants = Some(decode_variants(value, dec, what)),
+            _ => {}
+        }
+    }
+    t
+}
+
+fn decode_rules(node: &Node, dec: &mut Decoder, what: &str) -> Vec<Rule> {
+    let items: &[Node] = match &node.kind {
+        Kind::Seq(items) => items,
+        Kind::Null => &[],
+        _ => {
+            dec.wrong_type(node, &format!("{what} rules"), "a list of rules");
+            return Vec::new();
+        }
+    };
+    let mut out = Vec::new();
+    for (index, item) in items.iter().enumerate() {
+        let rule_what = format!("{what} rule {}", index + 1);
+        let entries = dec.fields(item, &rule_what, &[fields::RULE]);
+        if !matches!(item.kind, Kind::Map(_)) {
+            continue;
+        }
+        let mut rule = Rule {
+            name: None,
+            index,
+            pos: item.pos,
+            when: Vec::new(),
+            segments: Vec::new(),
+            rollout: None,
+            serve: Serve::Value(Sp::new(serde_json::Value::Bool(true), item.pos)),
+        };
+        let (mut value, mut variant) = (None, None);
+        for (name, _, v) in entries {
+            let field = format!("{rule_what} {name}");
+            match name {
+                "name" => rule.name = dec.string(v, &field).map(|n| n.value),
+                "when" => rule.when = decode_when(v, dec, &field),
+                "segments" => rule.segments = dec.string_list(v, &field),
+                "rollout" => rule.rollout = dec.rollout(v, &field),
+                "value" => value = dec.value(v, &field),
+                _ => variant = dec.string(v, &field),
+            }
+        }
+        rule.serve = match (value, variant) {
+            (Some(v), None) => Serve::Value(v),
+            (None, Some(v)) => Serve::Variant(v),
+            (Some(v), Some(_)) => {
+                dec.error(
+                    item.pos,
+                    "invalid-rule",
+                    format!("{rule_what} sets both `value` and `variant`; keep one"),
+                );
+                Serve::Value(v)
+            }
+            (None, None) => {
+                dec.error(
+                    item.pos,
+                    "invalid-rule",
+                    format!("{rule_what} serves nothing; add `value: ...` or `variant: NAME`"),
+                );
+                continue;
+            }
+        };
+        out.push(rule);
+    }
+    out
+}
+
+fn decode_variants(node: &Node, dec: &mut Decoder, what: &str) -> Vec<Variant> {
+    let mut out: Vec<Variant> = Vec::new();
+    let Some(entries) = dec.map(node, &format!("{what} variants")) else {
+        return out;
+    };
+    for (key, value) in entries {
+        let Some(name) = key.scalar_text() else {
+            dec.error(
+                key.pos,
+                "invalid-key",
+                "variant names must be plain strings",
+            );
+            continue;
+        };
+        if let Some(first) = out.iter().find(|v| v.name == name) {
+            dec.error(
+                key.pos,
+                "duplicate-key",
+                format!(
+                    "variant `{name}` is defined twice (first on line {}); rename or remove one",
+                    first.pos.line
+                ),
+            );
+            continue;
+        }
+        let var_what = format!("{what} variant `{name}`");
+        let (mut val, mut weight) = (None, None);
+        for (field, _, v) in dec.fields(value, &var_what, &[fields::VARIANT]) {
+            if field == "value" {
+                val = dec.value(v, &format!("{var_what} value"));
+                continue;
+            }
+            match v.kind {
+                Kind::Int(w) if w >= 0 && w <= i64::from(u32::MAX) => {
+                    weight = Some(Sp::new(w as u32, v.pos))
+                }
+                Kind::Int(w) if w < 0 => dec.error(
+                    v.pos,
+                    "invalid-weight",
+                    format!("{var_what} has weight {w}; weights must be zero or positive"),
+                ),
+                _ => dec.error(
+                    v.pos,
+                    "invalid-weight",
+                    format!(
+                        "{var_what} weight must be a whole number, not {}",
+                        v.describe()
+                    ),
+                ),
+            }
+        }
+        let missing = |field: &str| format!("{var_what} has no `{field}`; add `{field}: ...`");
+        match (val, weight) {
+            (Some(value), Some(weight)) => out.push(Variant {
+                name,
+                pos: key.pos,
+                value,
+                weight,
+            }),
+            (None, _) if !has_field(value, "value") => {
+                dec.error(key.pos, "missing-field", missing("value"))
+            }
+            (_, None) if !has_field(value, "weight") => {
+                dec.error(key.pos, "missing-field", missing("weight"))
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn has_field(node: &Node, name: &str) -> bool {
+    matches!(&node.kind, Kind::Map(entries) if entries.iter().any(|(k, _)| k.as_str() == Some(name)))
+}

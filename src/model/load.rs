@@ -1,0 +1,155 @@
+//! Finding and reading the flags file.
+
+use super::decode::{Decoder, decode};
+use super::{FlagsFile, check, yaml};
+use crate::error::{Error, Result};
+use crate::report::{Diagnostic, Pos, Severity};
+use chrono::NaiveDate;
+use std::path::{Path, PathBuf};
+
+/// A flags file together with everything validation found in it.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The path as shown in messages (as given, or relative to the current directory).
+    pub display: String,
+    /// The path on disk.
+    pub path: PathBuf,
+    /// The file's text (empty when it was not UTF-8).
+    pub text: String,
+    /// The decoded model, possibly partial when there are errors.
+    pub file: FlagsFile,
+    /// Every problem found, sorted by position.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Loaded {
+    /// Whether any diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
+    }
+
+    /// Fails with the first error when the file is invalid: commands other than
+    /// `validate` and `check` refuse to act on a broken file.
+    pub fn require_valid(&self) -> Result<()> {
+        let errors: Vec<&Diagnostic> = self
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .collect();
+        match errors.first() {
+            None => Ok(()),
+            Some(first) => {
+                let more = match errors.len() {
+                    1 => String::new(),
+                    n => format!(" (and {} more; run `flagctl validate`)", n - 1),
+                };
+                Err(Error::Invalid {
+                    file: first.file.clone(),
+                    line: first.line,
+                    column: first.column,
+                    message: format!("{}{more}", first.message),
+                })
+            }
+        }
+    }
+}
+
+/// Where the flags file is: `explicit` (from `--flags` or `FLAGCTL_FLAGS`) or the
+/// first `flags.yaml` (or `flags.yml`) found walking up from `start`.
+pub fn discover(explicit: Option<&Path>, start: &Path) -> Result<PathBuf> {
+    if let Some(p) = explicit {
+        return Ok(p.to_path_buf());
+    }
+    for dir in start.ancestors() {
+        for name in ["flags.yaml", "flags.yml"] {
+            let candidate = dir.join(name);
+            if candidate.is_file() {
+                return Ok(candidate);
+            }
+        }
+    }
+    Err(Error::NotFound {
+        start: start.to_path_buf(),
+    })
+}
+
+/// Reads and validates the file at `path`. Only a file that cannot be read at all is an
+/// `Err`; everything about its content is a diagnostic.
+pub fn load_path(path: &Path, display: &str, today: NaiveDate) -> Result<Loaded> {
+    let meta = std::fs::metadata(path).map_err(|e| Error::read(path, e))?;
+    if meta.is_dir() {
+        return Err(Error::Usage(format!(
+            "{display} is a directory; pass the flags file itself with --flags"
+        )));
+    }
+    // Check the size before reading so a huge file never lands in memory.
+    if meta.len() > yaml::MAX_FILE_BYTES as u64 {
+        let message = format!(
+            "the file is {} bytes, more than the {} MiB limit for a flags file",
+            meta.len(),
+            yaml::MAX_FILE_BYTES / (1024 * 1024)
+        );
+        return Ok(failed(path, display, Pos::START, "resource-limit", message));
+    }
+    let bytes = std::fs::read(path).map_err(|e| Error::read(path, e))?;
+    Ok(load_bytes(path, display, &bytes, today))
+}
+
+/// Validates in-memory bytes (a file at a git revision, or test input).
+pub fn load_bytes(path: &Path, display: &str, bytes: &[u8], today: NaiveDate) -> Loaded {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => load_text(path, display, text, today),
+        Err(e) => {
+            let valid = &bytes[..e.valid_up_to()];
+            let line = valid.iter().filter(|&&b| b == b'\n').count() as u32 + 1;
+            let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+            let column = String::from_utf8_lossy(&valid[line_start..])
+                .chars()
+                .count() as u32
+                + 1;
+            let message = format!(
+                "the file is not valid UTF-8 (byte 0x{:02x} at offset {}); save it as UTF-8",
+                bytes[e.valid_up_to()],
+                e.valid_up_to()
+            );
+            failed(path, display, Pos::new(line, column), "not-utf8", message)
+        }
+    }
+}
+
+/// Validates text.
+pub fn load_text(path: &Path, display: &str, text: &str, today: NaiveDate) -> Loaded {
+    let mut dec = Decoder::new(display);
+    let file = match yaml::parse(text) {
+        Ok(root) => {
+            let file = decode(&root, &mut dec);
+            check::check(&file, today, &mut dec);
+            file
+        }
+        Err(e) => {
+            dec.error(e.pos, e.code, e.message);
+            FlagsFile::default()
+        }
+    };
+    let mut diagnostics = dec.diagnostics;
+    crate::report::diagnostic::sort(&mut diagnostics);
+    Loaded {
+        display: display.to_string(),
+        path: path.to_path_buf(),
+        text: text.to_string(),
+        file,
+        diagnostics,
+    }
+}
+
+fn failed(path: &Path, display: &str, pos: Pos, code: &'static str, message: String) -> Loaded {
+    Loaded {
+        display: display.to_string(),
+        path: path.to_path_buf(),
+        text: String::new(),
+        file: FlagsFile::default(),
+        diagnostics: vec![Diagnostic::error(display, pos, code, message)],
+    }
+}

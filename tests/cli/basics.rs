@@ -1,0 +1,170 @@
+//! Global behaviour: discovery, exit codes, errors, closed pipes.
+
+use crate::common::{Test, root};
+
+#[test]
+fn bundled_flags_file_validates_clean() {
+    let out = Test::new()
+        .current_dir(root())
+        .args(["validate", "--strict", "--now", "2026-11-21"])
+        .run()
+        .code(0);
+    assert!(
+        out.stdout
+            .contains("flags.yaml: valid (13 flags, 4 segments)"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn discovers_flags_yaml_in_a_parent_directory() {
+    let t = Test::new()
+        .flags("version: 1\nflags: {}\n")
+        .file("a/b/keep", "");
+    let dir = t.path().join("a/b");
+    let out = t.current_dir(&dir).args(["validate"]).run().code(0);
+    assert!(out.stdout.contains("valid (0 flags"), "{}", out.stdout);
+}
+
+#[test]
+fn flagctl_flags_env_overrides_discovery() {
+    let t = Test::new().file("elsewhere/my-flags.yaml", "version: 1\nflags: {}\n");
+    let path = t.path().join("elsewhere/my-flags.yaml");
+    let out = t
+        .env("FLAGCTL_FLAGS", path.to_str().expect("utf8"))
+        .args(["validate"])
+        .run()
+        .code(0);
+    assert!(
+        out.stdout.contains("my-flags.yaml: valid"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn missing_file_is_exit_2_with_one_sentence() {
+    let out = Test::new().args(["validate"]).run().code(2);
+    assert!(
+        out.stderr.starts_with("error: no flags.yaml found in "),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(out.stderr.lines().count(), 1);
+    let out = Test::new()
+        .args(["list", "--flags", "nope.yaml"])
+        .run()
+        .code(2);
+    assert!(
+        out.stderr.starts_with("error: cannot read nope.yaml: "),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn bad_arguments_are_exit_2() {
+    Test::new().args(["validate", "--bogus"]).run().code(2);
+    Test::new().args(["frobnicate"]).run().code(2);
+    let out = Test::new()
+        .flags("version: 1\n")
+        .args(["list", "--now", "2026-13-01"])
+        .run()
+        .code(2);
+    assert!(out.stderr.contains("--now"), "{}", out.stderr);
+    let out = Test::new()
+        .flags("version: 1\n")
+        .args(["list", "--format", "sarif"])
+        .run()
+        .code(2);
+    assert!(
+        out.stderr
+            .contains("`list` does not support --format sarif"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn help_and_version_exit_0() {
+    let out = Test::new().args(["--help"]).run().code(0);
+    assert!(out.stdout.contains("validate"));
+    Test::new().args(["--version"]).run().code(0);
+}
+
+#[test]
+fn other_commands_refuse_an_invalid_file() {
+    let out = Test::new()
+        .flags("version: 1\nflags:\n  a:\n    type: release\n")
+        .args(["list"])
+        .run()
+        .code(2);
+    assert!(
+        out.stderr
+            .starts_with("error: flags.yaml:3:3: flag `a` has no `owner`"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn closed_pipe_is_not_an_error() {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    // Far more output than a pipe buffer holds, so the write really hits EPIPE.
+    let mut text = String::from("version: 1\nflags:\n");
+    for i in 0..5000 {
+        text.push_str(&format!(
+            "  flag-{i}:\n    type: operational\n    owner: team-{i}\n    description: d\n"
+        ));
+    }
+    let t = Test::new().flags(&text);
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("flagctl"))
+        .current_dir(t.path())
+        .args(["list", "--format", "json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    // Read one byte and close the pipe, as `| head -c1` would.
+    let mut stdout = child.stdout.take().expect("stdout");
+    let mut byte = [0u8; 1];
+    stdout.read_exact(&mut byte).expect("one byte");
+    drop(stdout);
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut stderr)
+        .expect("stderr");
+    let status = child.wait().expect("wait");
+    assert!(status.success(), "status {status:?}, stderr {stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+}
+
+#[test]
+fn completions_for_every_shell() {
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let out = Test::new().args(["completions", shell]).run().code(0);
+        assert!(out.stdout.contains("validate"), "{shell}");
+    }
+}
+
+#[test]
+fn schema_is_json_and_committed_copy_is_current() {
+    let out = Test::new().args(["schema"]).run().code(0);
+    let schema = out.json();
+    assert_eq!(schema["properties"]["version"]["const"], 1);
+    assert!(
+        schema["properties"]["flags"]["additionalProperties"]["properties"]["kill_switch"]
+            .is_object()
+    );
+    let committed =
+        std::fs::read_to_string(root().join("flags.schema.json")).expect("flags.schema.json");
+    assert_eq!(
+        committed, out.stdout,
+        "flags.schema.json is stale: run `cargo run -- schema > flags.schema.json`"
+    );
+}

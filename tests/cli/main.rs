@@ -1,0 +1,5 @@
+//! End-to-end tests: every test runs the built `flagctl` binary. One test binary (as
+//! in `just`) keeps link time down; each command has its own module.
+
+mod basics;
+mod common;
