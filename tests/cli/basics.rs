@@ -101,8 +101,12 @@ fn other_commands_refuse_an_invalid_file() {
         .run()
         .code(2);
     assert!(
+        out.stderr.starts_with("error: flags.yaml:3:3: "),
+        "{}",
         out.stderr
-            .starts_with("error: flags.yaml:3:3: flag `a` has no `owner`"),
+    );
+    assert!(
+        out.stderr.contains("(and 1 more; run `flagctl validate`)"),
         "{}",
         out.stderr
     );
