@@ -52,14 +52,6 @@ fn check_metadata(flag: &Flag, settings: &Settings, today: NaiveDate, dec: &mut 
         );
     }
     let temporary = flag.kind().is_some_and(FlagType::is_temporary);
-    if temporary && flag.expires.is_none() {
-        let t = flag.kind().map_or("", FlagType::as_str);
-        dec.error(
-            flag.pos,
-            "missing-expires",
-            format!("{t} flag `{key}` has no `expires`; temporary flags need a removal date, e.g. `expires: 2026-12-31`"),
-        );
-    }
     if let (Some(created), Some(expires)) = (&flag.created, &flag.expires) {
         if expires.value < created.value {
             dec.error(

@@ -278,7 +278,7 @@ pub fn decode(root: &Node, dec: &mut Decoder) -> FlagsFile {
     let mut file = FlagsFile::default();
     if let Kind::Null = root.kind {
         dec.error(
-            root.pos,
+            Pos::START,
             "empty-file",
             "the file is empty; start it with `version: 1` and a `flags:` mapping",
         );
@@ -628,23 +628,39 @@ fn decode_flag(key: String, pos: Pos, node: &Node, dec: &mut Decoder) -> Flag {
         }
     }
     flag.targeting = decode_targeting(&entries, dec, &what);
-    // Only when the field is absent: a present but unknown `type` was reported above.
-    if matches!(node.kind, Kind::Map(_)) || matches!(node.kind, Kind::Null) {
-        let key = &flag.key;
-        if flag.owner.is_none() {
-            dec.error(
-                pos,
-                "missing-owner",
-                format!("flag `{key}` has no `owner`; add `owner: TEAM` naming who will remove it"),
-            );
-        }
-        if !entries.iter().any(|(n, _, _)| *n == "type") {
-            dec.error(
-                pos,
-                "missing-type",
-                format!("flag `{key}` has no `type`; add `type:` release, operational, experiment or permission"),
-            );
-        }
+    // "Missing" only when the field is absent or empty: a value of the wrong kind was
+    // already reported above, and one message per problem is enough.
+    let present = |field: &str| {
+        entries.iter().any(|(n, _, v)| {
+            *n == field
+                && !matches!(&v.kind, Kind::Null)
+                && v.as_str().is_none_or(|s| !s.trim().is_empty())
+        })
+    };
+    let key = &flag.key;
+    if !present("owner") {
+        dec.error(
+            pos,
+            "missing-owner",
+            format!("flag `{key}` has no `owner`; add `owner: TEAM` naming who will remove it"),
+        );
+    }
+    if !present("type") {
+        dec.error(
+            pos,
+            "missing-type",
+            format!("flag `{key}` has no `type`; add `type:` release, operational, experiment or permission"),
+        );
+    }
+    if let Some(t) = flag
+        .kind()
+        .filter(|t| t.is_temporary() && !present("expires"))
+    {
+        dec.error(
+            pos,
+            "missing-expires",
+            format!("{t} flag `{key}` has no `expires`; temporary flags need a removal date, e.g. `expires: 2026-12-31`"),
+        );
     }
     flag
 }

@@ -3,3 +3,5 @@
 
 mod basics;
 mod common;
+mod list;
+mod validate;

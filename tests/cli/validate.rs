@@ -1,0 +1,243 @@
+//! `flagctl validate`: one fixture per check of design.md 2.1, each asserting the
+//! exact set of diagnostics (code, line, column); hostile inputs; snapshots.
+
+use crate::common::{Test, fixture, root};
+use std::collections::BTreeSet;
+
+/// Runs validate on a fixture and returns (exit code, set of "code@line:col").
+fn diagnostics(path: &std::path::Path) -> (i32, BTreeSet<String>, serde_json::Value) {
+    let out = Test::new()
+        .args([
+            "validate",
+            "--format",
+            "json",
+            "--now",
+            "2026-11-21",
+            "--flags",
+        ])
+        .args([path.to_str().expect("utf8 path")])
+        .run();
+    let json = out.json();
+    let set = json["diagnostics"]
+        .as_array()
+        .expect("diagnostics array")
+        .iter()
+        .map(|d| {
+            format!(
+                "{}@{}:{}",
+                d["code"].as_str().expect("code"),
+                d["line"],
+                d["column"]
+            )
+        })
+        .collect();
+    (out.code, set, json)
+}
+
+/// The `# expect: code@line:col, ...` header of a fixture.
+fn expected(path: &std::path::Path) -> BTreeSet<String> {
+    let bytes = std::fs::read(path).expect("read fixture");
+    let text = String::from_utf8_lossy(&bytes);
+    match text
+        .lines()
+        .next()
+        .and_then(|l| l.strip_prefix("# expect: "))
+    {
+        Some(list) => list.split(',').map(|e| e.trim().to_string()).collect(),
+        // An empty file cannot carry its own expectation.
+        None => ["empty-file@1:1".to_string()].into(),
+    }
+}
+
+#[test]
+fn every_invalid_fixture_reports_exactly_its_diagnostics() {
+    let dir = fixture("invalid");
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .expect("fixtures/invalid")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    paths.sort();
+    assert!(paths.len() >= 30, "only {} fixtures", paths.len());
+    let mut failures = Vec::new();
+    for path in &paths {
+        let want = expected(path);
+        let (code, got, _) = diagnostics(path);
+        let warnings_only = want
+            .iter()
+            .all(|e| e.starts_with("missing-description@") || e.starts_with("expired@"));
+        let want_code = if warnings_only { 0 } else { 1 };
+        if got != want || code != want_code {
+            failures.push(format!(
+                "{}: exit {code} (want {want_code})\n  want {want:?}\n  got  {got:?}",
+                path.file_name().expect("name").to_string_lossy()
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn messages_say_how_to_fix() {
+    let (_, _, json) = diagnostics(&fixture("invalid/unknown-field.yaml"));
+    let message = json["diagnostics"][0]["message"].as_str().expect("message");
+    assert!(message.contains("did you mean `owner`?"), "{message}");
+    let (_, _, json) = diagnostics(&fixture("invalid/unknown-operator.yaml"));
+    let message = json["diagnostics"][0]["message"].as_str().expect("message");
+    assert!(message.contains("did you mean `starts_with`?"), "{message}");
+    let (_, _, json) = diagnostics(&fixture("invalid/duplicate-flag-key.yaml"));
+    let message = json["diagnostics"][0]["message"].as_str().expect("message");
+    assert!(message.contains("first defined on line 4"), "{message}");
+}
+
+#[test]
+fn all_problems_are_reported_in_one_run() {
+    let out = Test::new()
+        .flags(
+            "version: 1\nflags:\n  a:\n    ownr: x\n    type: release\n    rollout: 150\n  b:\n    type: nope\n    owner: y\n    description: d\n",
+        )
+        .args(["validate", "--format", "json"])
+        .run()
+        .code(1);
+    let json = out.json();
+    let codes: Vec<&str> = json["diagnostics"]
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|d| d["code"].as_str().expect("code"))
+        .collect();
+    for code in [
+        "unknown-field",
+        "missing-owner",
+        "missing-expires",
+        "invalid-rollout",
+        "unknown-type",
+    ] {
+        assert!(codes.contains(&code), "{code} missing from {codes:?}");
+    }
+}
+
+#[test]
+fn warnings_fail_only_with_strict() {
+    let t = || Test::new().flags("version: 1\nflags:\n  a:\n    type: operational\n    owner: t\n");
+    t().args(["validate"]).run().code(0);
+    t().args(["validate", "--strict"]).run().code(1);
+}
+
+#[test]
+fn unreadable_flags_file_is_exit_2() {
+    let out = Test::new()
+        .file("flags.yaml/inner", "")
+        .args(["validate", "--flags", "flags.yaml"])
+        .run()
+        .code(2);
+    assert!(out.stderr.contains("is a directory"), "{}", out.stderr);
+}
+
+#[test]
+fn alias_bomb_is_rejected_quickly() {
+    let mut text = String::from(
+        "version: 1\na: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+    );
+    for i in 1..10u8 {
+        let (prev, cur) = ((b'a' + i - 1) as char, (b'a' + i) as char);
+        text.push_str(&format!(
+            "{cur}: &{cur} [{}]\n",
+            vec![format!("*{prev}"); 9].join(",")
+        ));
+    }
+    let out = Test::new()
+        .flags(&text)
+        .args(["validate", "--format", "json"])
+        .run()
+        .code(1);
+    assert_eq!(out.json()["diagnostics"][0]["code"], "resource-limit");
+}
+
+#[test]
+fn deep_nesting_is_rejected() {
+    let text = format!(
+        "version: 1\nflags: {}{}\n",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    let out = Test::new()
+        .flags(&text)
+        .args(["validate", "--format", "json"])
+        .run()
+        .code(1);
+    assert_eq!(out.json()["diagnostics"][0]["code"], "resource-limit");
+    let block: String = (0..100_000)
+        .map(|i| format!("{}k:\n", " ".repeat(i % 200)))
+        .collect();
+    let out = Test::new()
+        .flags(&block)
+        .args(["validate", "--format", "json"])
+        .run();
+    assert_eq!(out.code, 1);
+}
+
+#[test]
+fn huge_file_is_rejected_without_reading_it() {
+    let t = Test::new();
+    let path = t.path().join("flags.yaml");
+    let file = std::fs::File::create(&path).expect("create");
+    // A sparse 100 MB file: rejected from its size alone.
+    file.set_len(100 * 1024 * 1024).expect("set_len");
+    let out = t.args(["validate", "--format", "json"]).run().code(1);
+    let json = out.json();
+    assert_eq!(json["diagnostics"][0]["code"], "resource-limit");
+    assert!(
+        json["diagnostics"][0]["message"]
+            .as_str()
+            .expect("msg")
+            .contains("64 MiB")
+    );
+}
+
+fn typo_example() -> Test {
+    Test::new().current_dir(root()).args([
+        "validate",
+        "--flags",
+        "fixtures/examples/typo.yaml",
+        "--now",
+        "2026-11-21",
+    ])
+}
+
+#[test]
+fn snapshot_text() {
+    let out = typo_example().run().code(1);
+    insta::assert_snapshot!(out.stdout);
+}
+
+#[test]
+fn snapshot_json() {
+    let out = typo_example().args(["--format", "json"]).run().code(1);
+    insta::assert_snapshot!(out.stdout);
+}
+
+#[test]
+fn snapshot_github() {
+    let out = typo_example().args(["--format", "github"]).run().code(1);
+    insta::assert_snapshot!(out.stdout);
+}
+
+#[test]
+fn snapshot_sarif() {
+    let out = typo_example().args(["--format", "sarif"]).run().code(1);
+    let mut log = out.json();
+    log["runs"][0]["tool"]["driver"]["version"] = "VERSION".into();
+    insta::assert_json_snapshot!(log);
+}
+
+#[test]
+fn color_always_marks_errors_and_never_is_plain() {
+    let out = typo_example().args(["--color", "always"]).run();
+    assert!(
+        out.stdout.contains("\x1b[1;31merror[unknown-field]"),
+        "{}",
+        out.stdout
+    );
+    let out = typo_example().args(["--color", "never"]).run();
+    assert!(!out.stdout.contains('\x1b'));
+}
