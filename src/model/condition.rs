@@ -359,12 +359,19 @@ fn decode_operator(
                     format!("{here} takes a regular expression string"),
                 );
             };
+            let cache_key = (pattern.to_string(), ignore_case);
+            if let Some(re) = dec.regexes.get(&cache_key) {
+                return Some(Operator::Matches(re.clone()));
+            }
             match regex::RegexBuilder::new(pattern)
                 .case_insensitive(ignore_case)
                 .size_limit(1 << 20)
                 .build()
             {
-                Ok(re) => Some(Operator::Matches(re)),
+                Ok(re) => {
+                    dec.regexes.insert(cache_key, re.clone());
+                    Some(Operator::Matches(re))
+                }
                 Err(e) => bad(
                     dec,
                     pos,

@@ -69,6 +69,9 @@ pub struct Decoder {
     pub file: String,
     /// Everything found so far.
     pub diagnostics: Vec<Diagnostic>,
+    /// Compiled `matches` regexes by (pattern, ignore_case): files repeat the same
+    /// pattern across many flags, and compiling is the costliest part of loading.
+    pub regexes: std::collections::HashMap<(String, bool), regex::Regex>,
 }
 
 impl Decoder {
@@ -77,6 +80,7 @@ impl Decoder {
         Decoder {
             file: file.to_string(),
             diagnostics: Vec::new(),
+            regexes: std::collections::HashMap::new(),
         }
     }
 
@@ -483,6 +487,8 @@ fn keyed_entries<'n>(
     let Some(entries) = dec.map(node, &format!("`{what}`")) else {
         return Vec::new();
     };
+    // Key => line of its first definition; a map, since files hold thousands of flags.
+    let mut first_line: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
     let mut out: Vec<(String, &Node, &Node)> = Vec::new();
     for (key, value) in entries {
         let Some(name) = key
@@ -508,8 +514,7 @@ fn keyed_entries<'n>(
             };
             dec.error(key.pos, "invalid-key", message);
         }
-        if let Some((_, first, _)) = out.iter().find(|(n, _, _)| *n == name) {
-            let line = first.pos.line;
+        if let Some(line) = first_line.get(&name) {
             dec.error(
                 key.pos,
                 "duplicate-key",
@@ -517,6 +522,7 @@ fn keyed_entries<'n>(
             );
             continue;
         }
+        first_line.insert(name.clone(), key.pos.line);
         out.push((name, key, value));
     }
     out
