@@ -94,6 +94,10 @@ pub enum Command {
     Validate(ValidateArgs),
     /// List flags with type, owner, dates and state
     List(ListArgs),
+    /// Add a flag to flags.yaml with its required metadata
+    New(NewArgs),
+    /// Delete a flag from flags.yaml and list the code references left to delete
+    Remove(RemoveArgs),
     /// Print the JSON Schema of flags.yaml, for editor completion
     Schema,
     /// Print shell completions
@@ -123,6 +127,38 @@ pub struct ListArgs {
     /// Only flags expiring within DAYS days (not yet expired)
     #[arg(long, value_name = "DAYS")]
     pub expiring: Option<u32>,
+}
+
+/// `flagctl new`.
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The new flag's key: letters, digits, `.`, `_`, `:` and `-`
+    pub key: String,
+    /// The flag's type
+    #[arg(long = "type", value_name = "TYPE", value_parser = ["release", "operational", "experiment", "permission"])]
+    pub flag_type: String,
+    /// The team responsible for the flag
+    #[arg(long, value_name = "OWNER")]
+    pub owner: String,
+    /// Removal date (YYYY-MM-DD) or time from today (30d, 6w) [default for release and experiment flags: the type's lifetime from today]
+    #[arg(long, value_name = "DATE|DURATION")]
+    pub expires: Option<String>,
+    /// What the flag is for
+    #[arg(long, value_name = "TEXT")]
+    pub description: Option<String>,
+    /// Print the change as a unified diff instead of writing it
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// `flagctl remove`.
+#[derive(Debug, Args)]
+pub struct RemoveArgs {
+    /// The key of the flag to delete
+    pub key: String,
+    /// Print the change as a unified diff instead of writing it
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 /// `flagctl completions`.

@@ -37,6 +37,14 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// Replacing a file failed part way; the file itself is unchanged.
+    #[error("cannot write {file}: {source}; the file is unchanged")]
+    Write {
+        /// The file, as shown to the user.
+        file: String,
+        /// The step that failed and why.
+        source: crate::fsutil::WriteError,
+    },
     /// Bad command-line usage that clap cannot express (unknown flag key, bad date).
     #[error("{0}")]
     Usage(String),

@@ -3,8 +3,11 @@
 
 pub mod completions;
 pub mod list;
+pub mod new;
+pub mod remove;
 pub mod schema;
 pub mod validate;
+mod write;
 
 use crate::Outcome;
 use crate::cli::{Cli, ColorChoice, Command, Format, Global};
@@ -113,6 +116,8 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
     match cli.command {
         Command::Validate(args) => validate::run(&ctx, &args),
         Command::List(args) => list::run(&ctx, &args),
+        Command::New(args) => new::run(&ctx, &args),
+        Command::Remove(args) => remove::run(&ctx, &args),
         Command::Schema => schema::run(&ctx),
         Command::Completions(args) => completions::run(&args),
     }

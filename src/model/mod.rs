@@ -5,6 +5,7 @@ pub mod check;
 pub mod condition;
 pub mod decode;
 pub mod duration;
+pub mod edit;
 pub mod load;
 pub mod schema;
 pub mod yaml;

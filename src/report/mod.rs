@@ -1,6 +1,8 @@
 //! Rendering: the [`Diagnostic`] type and the output formats shared by commands.
 
+pub mod cleanup;
 pub mod diagnostic;
+pub mod diff;
 pub mod github;
 pub mod markdown;
 pub mod paint;
