@@ -46,8 +46,7 @@ pub(super) fn apply(
     change: Change<'_>,
     dry_run: bool,
 ) -> Result<Loaded> {
-    let text = splice.apply(&loaded.text);
-    let edited = edit::verify(loaded, &text, change, ctx.today)?;
+    let (text, edited) = edit::verify(loaded, splice, change, ctx.today)?;
     if dry_run {
         let mut out = stdout();
         out.write_all(diff::unified(&loaded.display, &loaded.text, splice, ctx.paint).as_bytes())?;

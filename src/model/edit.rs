@@ -224,16 +224,18 @@ pub fn plan_new(text: &str, display: &str, flag: &NewFlag) -> Result<Splice> {
     }
 }
 
-/// Parses and validates `new_text` and checks that it differs from `original` by
-/// exactly `change`. Returns the edited file, or an error that says why the edit is
-/// refused (the file has not been touched at that point).
+/// Applies `splice` to the original text, parses and validates the result, and
+/// checks that it differs from the original by exactly `change`. Returns the new text
+/// and the edited file, or an error that says why the edit is refused (the file on
+/// disk has not been touched at that point).
 pub fn verify(
     original: &Loaded,
-    new_text: &str,
+    splice: &Splice,
     change: Change<'_>,
     today: NaiveDate,
-) -> Result<Loaded> {
-    let edited = load_text(&original.path, &original.display, new_text, today);
+) -> Result<(String, Loaded)> {
+    let new_text = splice.apply(&original.text);
+    let edited = load_text(&original.path, &original.display, &new_text, today);
     let was_error = |d: &Diagnostic| {
         original
             .diagnostics
@@ -245,14 +247,30 @@ pub fn verify(
         .iter()
         .find(|d| d.severity == Severity::Error && !was_error(d))
     {
-        return Err(Error::Invalid {
-            file: d.file.clone(),
-            line: d.line,
-            column: d.column,
-            message: format!(
-                "the edit would make the file invalid ({}: {}); {} is unchanged",
-                d.code, d.message, original.display
-            ),
+        // Point at the line as numbered in the file on disk, which the user can open.
+        let line = d.line as usize;
+        let inserted = splice.start + splice.insert.len();
+        let problem = format!("{}: {}", d.code, d.message);
+        return Err(if line > splice.start && line <= inserted {
+            Error::Usage(format!(
+                "the new lines would make {} invalid ({problem}); it is unchanged",
+                original.display
+            ))
+        } else {
+            let line = if line > inserted {
+                line - splice.insert.len() + splice.remove
+            } else {
+                line
+            };
+            Error::Invalid {
+                file: d.file.clone(),
+                line: line as u32,
+                column: d.column,
+                message: format!(
+                    "the edit would make the file invalid here ({problem}); {} is unchanged",
+                    original.display
+                ),
+            }
         });
     }
     let unexpected = || {
@@ -261,7 +279,7 @@ pub fn verify(
             original.display
         ))
     };
-    let (Ok(old), Ok(new)) = (yaml::parse(&original.text), yaml::parse(new_text)) else {
+    let (Ok(old), Ok(new)) = (yaml::parse(&original.text), yaml::parse(&new_text)) else {
         return Err(unexpected());
     };
     let key = match change {
@@ -277,7 +295,11 @@ pub fn verify(
                 old_flag.is_none() && new_flag.is_some_and(|n| has_fields(&n, &f.fields()))
             }
         };
-    if ok { Ok(edited) } else { Err(unexpected()) }
+    if ok {
+        Ok((new_text, edited))
+    } else {
+        Err(unexpected())
+    }
 }
 
 fn parse(text: &str, display: &str) -> Result<Node> {
@@ -458,7 +480,7 @@ impl<'t> Doc<'t> {
                 )
             })?;
         let (value_text, comment) = match rest.find(" #") {
-            Some(i) => (rest[..i].trim(), &rest[i..]),
+            Some(i) => (rest[..i].trim(), &rest[rest[..i].trim_end().len()..]),
             None if rest.trim_start().starts_with('#') => ("", rest),
             None => (rest.trim(), ""),
         };
@@ -580,7 +602,7 @@ impl Section {
                     line: e.line as u32,
                     column: e.column as u32,
                     message: format!(
-                        "flag `{}` does not start on a line of its own (is `flags:` a flow mapping on one line?); flagctl edits flags written one per line — write `flags:` as a block mapping, or edit by hand",
+                        "flag `{}` does not start on a line of its own (is `flags:` a flow mapping on one line?); flagctl edits flags written one flag per line — write `flags:` as a block mapping, or edit by hand",
                         e.key
                     ),
                 });

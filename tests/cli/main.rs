@@ -3,5 +3,6 @@
 
 mod basics;
 mod common;
+mod edit;
 mod list;
 mod validate;
