@@ -9,10 +9,6 @@ fn main() {
     let file = flagctl::model::decode::decode(&root, &mut dec);
     eprintln!("decode {:?}", t.elapsed());
     let t = std::time::Instant::now();
-    flagctl::model::check::check(
-        &file,
-        chrono::NaiveDate::from_ymd_opt(2026, 11, 21).expect("d"),
-        &mut dec,
-    );
+    flagctl::model::check::check(&file, chrono::NaiveDate::from_ymd_opt(2026, 11, 21).expect("d"), &mut dec);
     eprintln!("check  {:?}", t.elapsed());
 }

@@ -165,10 +165,7 @@ fn syntax_error(text: &str, message: String, pos: Pos) -> ParseError {
 /// The first line whose leading whitespace contains a tab, pointing at the tab.
 fn first_tab_indent(text: &str) -> Option<Pos> {
     text.lines().enumerate().find_map(|(i, line)| {
-        let indent: String = line
-            .chars()
-            .take_while(|c| *c == ' ' || *c == '\t')
-            .collect();
+        let indent: String = line.chars().take_while(|c| *c == ' ' || *c == '\t').collect();
         indent
             .find('\t')
             .map(|col| Pos::new(i as u32 + 1, col as u32 + 1))
@@ -227,28 +224,12 @@ impl Builder {
                     };
                     self.push(Node { pos, kind }, anchor)?;
                 }
-                Event::SequenceStart(_, anchor, _) => {
-                    self.open(Open::Seq(pos, anchor, Vec::new()), pos)?
-                }
-                Event::MappingStart(_, anchor, _) => {
-                    self.open(Open::Map(pos, anchor, Vec::new(), None), pos)?
-                }
+                Event::SequenceStart(_, anchor, _) => self.open(Open::Seq(pos, anchor, Vec::new()), pos)?,
+                Event::MappingStart(_, anchor, _) => self.open(Open::Map(pos, anchor, Vec::new(), None), pos)?,
                 Event::SequenceEnd | Event::MappingEnd => {
                     let (node, anchor) = match self.stack.pop() {
-                        Some(Open::Seq(p, a, items)) => (
-                            Node {
-                                pos: p,
-                                kind: Kind::Seq(items),
-                            },
-                            a,
-                        ),
-                        Some(Open::Map(p, a, entries, _)) => (
-                            Node {
-                                pos: p,
-                                kind: Kind::Map(merge_keys(entries)),
-                            },
-                            a,
-                        ),
+                        Some(Open::Seq(p, a, items)) => (Node { pos: p, kind: Kind::Seq(items) }, a),
+                        Some(Open::Map(p, a, entries, _)) => (Node { pos: p, kind: Kind::Map(merge_keys(entries)) }, a),
                         None => continue,
                     };
                     self.push(node, anchor)?;
@@ -293,8 +274,7 @@ impl Builder {
     /// Adds a finished node to its parent (or makes it the root).
     fn push(&mut self, node: Node, anchor: usize) -> Result<(), Failure> {
         if anchor != 0 {
-            self.anchors
-                .insert(anchor, (node.clone(), count_nodes(&node)));
+            self.anchors.insert(anchor, (node.clone(), count_nodes(&node)));
         }
         match self.stack.last_mut() {
             Some(Open::Seq(_, _, items)) => items.push(node),
@@ -311,10 +291,7 @@ impl Builder {
 fn count_nodes(node: &Node) -> usize {
     1 + match &node.kind {
         Kind::Seq(items) => items.iter().map(count_nodes).sum(),
-        Kind::Map(entries) => entries
-            .iter()
-            .map(|(k, v)| count_nodes(k) + count_nodes(v))
-            .sum(),
+        Kind::Map(entries) => entries.iter().map(|(k, v)| count_nodes(k) + count_nodes(v)).sum(),
         _ => 0,
     }
 }
@@ -331,10 +308,7 @@ fn merge_keys(entries: Vec<(Node, Node)>) -> Vec<(Node, Node)> {
     for (_, source) in merges {
         let maps: Vec<Node> = match source.kind {
             Kind::Seq(items) => items,
-            other => vec![Node {
-                pos: source.pos,
-                kind: other,
-            }],
+            other => vec![Node { pos: source.pos, kind: other }],
         };
         for map in maps {
             if let Kind::Map(extra) = map.kind {
@@ -355,9 +329,7 @@ fn resolve_plain(text: &str) -> Kind {
         "" | "~" | "null" | "Null" | "NULL" => return Kind::Null,
         "true" | "True" | "TRUE" => return Kind::Bool(true),
         "false" | "False" | "FALSE" => return Kind::Bool(false),
-        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
-            return Kind::Float(f64::INFINITY);
-        }
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => return Kind::Float(f64::INFINITY),
         "-.inf" | "-.Inf" | "-.INF" => return Kind::Float(f64::NEG_INFINITY),
         ".nan" | ".NaN" | ".NAN" => return Kind::Float(f64::NAN),
         _ => {}
@@ -368,8 +340,7 @@ fn resolve_plain(text: &str) -> Kind {
         return Kind::Str(text.to_string());
     }
     if let Some(hex) = text.strip_prefix("0x") {
-        return i64::from_str_radix(hex, 16)
-            .map_or_else(|_| Kind::Str(text.to_string()), Kind::Int);
+        return i64::from_str_radix(hex, 16).map_or_else(|_| Kind::Str(text.to_string()), Kind::Int);
     }
     if let Some(oct) = text.strip_prefix("0o") {
         return i64::from_str_radix(oct, 8).map_or_else(|_| Kind::Str(text.to_string()), Kind::Int);
@@ -378,9 +349,7 @@ fn resolve_plain(text: &str) -> Kind {
     if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
         return match text.parse::<i64>() {
             Ok(i) => Kind::Int(i),
-            Err(_) => text
-                .parse::<f64>()
-                .map_or_else(|_| Kind::Str(text.to_string()), Kind::Float),
+            Err(_) => text.parse::<f64>().map_or_else(|_| Kind::Str(text.to_string()), Kind::Float),
         };
     }
     if is_core_float(digits) {
@@ -466,31 +435,14 @@ mod tests {
 
     #[test]
     fn anchors_aliases_and_merge_keys() {
-        let node =
-            parse("base: &b { owner: t, type: release }\nflag:\n  <<: *b\n  type: operational\n")
-                .expect("parses");
-        let Kind::Map(entries) = node.kind else {
-            panic!("map")
-        };
-        let Kind::Map(flag) = &entries[1].1.kind else {
-            panic!("map")
-        };
+        let node = parse("base: &b { owner: t, type: release }\nflag:\n  <<: *b\n  type: operational\n").expect("parses");
+        let Kind::Map(entries) = node.kind else { panic!("map") };
+        let Kind::Map(flag) = &entries[1].1.kind else { panic!("map") };
         let fields: Vec<(String, String)> = flag
             .iter()
-            .map(|(k, v)| {
-                (
-                    k.scalar_text().unwrap_or_default(),
-                    v.scalar_text().unwrap_or_default(),
-                )
-            })
+            .map(|(k, v)| (k.scalar_text().unwrap_or_default(), v.scalar_text().unwrap_or_default()))
             .collect();
-        assert_eq!(
-            fields,
-            [
-                ("type".into(), "operational".into()),
-                ("owner".into(), "t".into())
-            ]
-        );
+        assert_eq!(fields, [("type".into(), "operational".into()), ("owner".into(), "t".into())]);
     }
 
     #[test]
@@ -498,16 +450,10 @@ mod tests {
         let mut text = String::from("a: &a [x,x,x,x,x,x,x,x,x]\n");
         for i in 1..10u8 {
             let (p, c) = ((b'a' + i - 1) as char, (b'a' + i) as char);
-            text.push_str(&format!(
-                "{c}: &{c} [{}]\n",
-                vec![format!("*{p}"); 9].join(",")
-            ));
+            text.push_str(&format!("{c}: &{c} [{}]\n", vec![format!("*{p}"); 9].join(",")));
         }
         assert_eq!(parse(&text).expect_err("bomb").code, "resource-limit");
-        assert_eq!(
-            parse("a: 1\n---\nb: 2\n").expect_err("two docs").code,
-            "yaml-syntax"
-        );
+        assert_eq!(parse("a: 1\n---\nb: 2\n").expect_err("two docs").code, "yaml-syntax");
     }
 
     #[test]
