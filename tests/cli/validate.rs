@@ -255,14 +255,30 @@ fn large_file_diagnostics_are_exact() {
     }
     // Errors early, late, and a duplicate of the first flag at the very end.
     let text = text.replacen("    owner: team-3\n", "    ownr: team-3\n", 1);
-    let text = text.replacen("  flag-2900:\n    description", "  flag-2900:\n    rollout: 101\n    description", 1);
-    let text = format!("{text}  flag-0:\n    description: again\n    type: operational\n    owner: t\n");
-    let out = Test::new().flags(&text).args(["validate", "--format", "json"]).run().code(1);
+    let text = text.replacen(
+        "  flag-2900:\n    description",
+        "  flag-2900:\n    rollout: 101\n    description",
+        1,
+    );
+    let text =
+        format!("{text}  flag-0:\n    description: again\n    type: operational\n    owner: t\n");
+    let out = Test::new()
+        .flags(&text)
+        .args(["validate", "--format", "json"])
+        .run()
+        .code(1);
     let got: Vec<String> = out.json()["diagnostics"]
         .as_array()
         .expect("array")
         .iter()
-        .map(|d| format!("{}@{}:{}", d["code"].as_str().expect("code"), d["line"], d["column"]))
+        .map(|d| {
+            format!(
+                "{}@{}:{}",
+                d["code"].as_str().expect("code"),
+                d["line"],
+                d["column"]
+            )
+        })
         .collect();
     // flag-3 starts on line 3 + 5*3 = 18; its owner line is 21. flag-2900 starts on
     // line 14503; the duplicate flag-0 follows the 3000 five-line blocks.
