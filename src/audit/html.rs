@@ -241,9 +241,9 @@ pub fn render(audit: &Audit) -> String {
         .map(|a| format!("<code>{}</code> ({} days)", escape(&a.flag), a.age_days))
         .collect::<Vec<_>>()
         .join(", ");
-    let _ = write!(
+    let _ = writeln!(
         s,
-        "<li>Oldest temporary flags: {}</li></ul>\n",
+        "<li>Oldest temporary flags: {}</li></ul>",
         if oldest.is_empty() {
             "none".into()
         } else {
@@ -347,9 +347,9 @@ fn plan(s: &mut String, f: &FlagEntry) {
             escape(&e.text)
         );
     }
-    let _ = write!(
+    let _ = writeln!(
         s,
-        "<li>then run <code>{}</code></li></ol></div>\n",
+        "<li>then run <code>{}</code></li></ol></div>",
         escape(&p.remove_command)
     );
 }
