@@ -4,6 +4,7 @@
 //! ([`error::Error`]) and [`report::Diagnostic`]s; only `main` turns them into text
 //! and exit codes.
 
+pub mod audit;
 pub mod cli;
 pub mod commands;
 pub mod error;

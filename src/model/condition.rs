@@ -163,7 +163,7 @@ pub fn parse_instant(text: &str) -> Option<DateTime<FixedOffset>> {
 }
 
 /// Decodes a `when:` mapping.
-pub fn decode_when(node: &Node, dec: &mut Decoder, what: &str) -> Vec<Condition> {
+pub fn decode_when(node: &Node, dec: &mut Decoder, what: &dyn std::fmt::Display) -> Vec<Condition> {
     let mut out: Vec<Condition> = Vec::new();
     let Some(entries) = dec.map(node, what) else {
         return out;
@@ -188,7 +188,7 @@ pub fn decode_when(node: &Node, dec: &mut Decoder, what: &str) -> Vec<Condition>
             );
             continue;
         }
-        let cond_what = format!("{what} `{attribute}`");
+        let cond_what = super::decode::Quoted(what, &attribute);
         let Kind::Map(op_entries) = &ops_node.kind else {
             dec.error(
                 ops_node.pos,
@@ -291,10 +291,10 @@ fn decode_operator(
     operand: &Node,
     ignore_case: bool,
     dec: &mut Decoder,
-    what: &str,
+    what: &dyn std::fmt::Display,
 ) -> Option<Operator> {
     let pos = operand.pos;
-    let here = format!("{what} `{name}`");
+    let here = super::decode::Quoted(what, name);
     match name {
         "eq" | "neq" => {
             let Some(mut v) = scalars(operand).filter(|v| v.len() == 1) else {

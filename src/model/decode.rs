@@ -9,6 +9,26 @@ use super::yaml::{Kind, Node};
 use super::*;
 use crate::report::{Diagnostic, Pos};
 use crate::suggest::did_you_mean;
+use std::fmt;
+
+/// A field label such as ``flag `x` rollout``, formatted only when a diagnostic needs
+/// it: loading a large file must not build one string per field.
+pub struct Label<'a>(pub &'a dyn fmt::Display, pub &'a str);
+
+impl fmt::Display for Label<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.0, self.1)
+    }
+}
+
+/// Like [`Label`], with the child in backticks: ``flag `x` when `plan` ``.
+pub struct Quoted<'a>(pub &'a dyn fmt::Display, pub &'a str);
+
+impl fmt::Display for Quoted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} `{}`", self.0, self.1)
+    }
+}
 
 /// Field names accepted in each mapping, used for unknown-field checks, suggestions
 /// and the JSON Schema.
@@ -97,7 +117,7 @@ impl Decoder {
     }
 
     /// Reports `node` not being of the expected shape.
-    pub fn wrong_type(&mut self, node: &Node, what: &str, expected: &str) {
+    pub fn wrong_type(&mut self, node: &Node, what: &dyn fmt::Display, expected: &str) {
         self.error(
             node.pos,
             "invalid-type",
@@ -107,7 +127,11 @@ impl Decoder {
 
     /// The entries of a mapping, or `None` (with an error) when `node` is not one.
     /// A null node (an empty value) is treated as an empty mapping.
-    pub fn map<'n>(&mut self, node: &'n Node, what: &str) -> Option<&'n [(Node, Node)]> {
+    pub fn map<'n>(
+        &mut self,
+        node: &'n Node,
+        what: &dyn fmt::Display,
+    ) -> Option<&'n [(Node, Node)]> {
         match &node.kind {
             Kind::Map(entries) => Some(entries),
             Kind::Null => Some(&[]),
@@ -124,7 +148,7 @@ impl Decoder {
     pub fn fields<'n>(
         &mut self,
         node: &'n Node,
-        what: &str,
+        what: &dyn fmt::Display,
         known: &[&[&str]],
     ) -> Vec<(&'n str, &'n Node, &'n Node)> {
         let Some(entries) = self.map(node, what) else {
@@ -181,7 +205,7 @@ impl Decoder {
 
     /// A string scalar (numbers and booleans are accepted as their text, so
     /// `owner: 42` is the owner "42"). Null yields `None` silently.
-    pub fn string(&mut self, node: &Node, what: &str) -> Option<Sp<String>> {
+    pub fn string(&mut self, node: &Node, what: &dyn fmt::Display) -> Option<Sp<String>> {
         match &node.kind {
             Kind::Null => None,
             Kind::Seq(_) | Kind::Map(_) => {
@@ -193,12 +217,12 @@ impl Decoder {
     }
 
     /// A list of strings; a single string is accepted as a one-item list.
-    pub fn string_list(&mut self, node: &Node, what: &str) -> Vec<Sp<String>> {
+    pub fn string_list(&mut self, node: &Node, what: &dyn fmt::Display) -> Vec<Sp<String>> {
         match &node.kind {
             Kind::Null => Vec::new(),
             Kind::Seq(items) => items
                 .iter()
-                .filter_map(|item| self.string(item, &format!("each entry of {what}")))
+                .filter_map(|item| self.string(item, &Label(&"each entry of", &what.to_string())))
                 .collect(),
             Kind::Map(_) => {
                 self.wrong_type(node, what, "a list of strings");
@@ -209,7 +233,7 @@ impl Decoder {
     }
 
     /// A boolean.
-    pub fn boolean(&mut self, node: &Node, what: &str) -> Option<Sp<bool>> {
+    pub fn boolean(&mut self, node: &Node, what: &dyn fmt::Display) -> Option<Sp<bool>> {
         match node.kind {
             Kind::Bool(b) => Some(Sp::new(b, node.pos)),
             Kind::Null => None,
@@ -221,7 +245,7 @@ impl Decoder {
     }
 
     /// A rollout percentage: an integer from 0 to 100.
-    pub fn rollout(&mut self, node: &Node, what: &str) -> Option<Sp<u8>> {
+    pub fn rollout(&mut self, node: &Node, what: &dyn fmt::Display) -> Option<Sp<u8>> {
         let message = match &node.kind {
             Kind::Null => return None,
             Kind::Int(i) if (0..=100).contains(i) => return Some(Sp::new(*i as u8, node.pos)),
@@ -244,7 +268,7 @@ impl Decoder {
     }
 
     /// A `YYYY-MM-DD` date.
-    pub fn date(&mut self, node: &Node, what: &str) -> Option<Sp<NaiveDate>> {
+    pub fn date(&mut self, node: &Node, what: &dyn fmt::Display) -> Option<Sp<NaiveDate>> {
         let text = self.string(node, what)?;
         match parse_date(&text.value) {
             Ok(d) => Some(Sp::new(d, text.pos)),
@@ -256,7 +280,7 @@ impl Decoder {
     }
 
     /// A flag value: any YAML value but null.
-    pub fn value(&mut self, node: &Node, what: &str) -> Option<Sp<serde_json::Value>> {
+    pub fn value(&mut self, node: &Node, what: &dyn fmt::Display) -> Option<Sp<serde_json::Value>> {
         if matches!(node.kind, Kind::Null) {
             self.error(
                 node.pos,
@@ -289,7 +313,7 @@ pub fn decode(root: &Node, dec: &mut Decoder) -> FlagsFile {
         return file;
     }
     let mut saw_version = false;
-    for (name, key, value) in dec.fields(root, "the top level", &[fields::ROOT]) {
+    for (name, key, value) in dec.fields(root, &"the top level", &[fields::ROOT]) {
         match name {
             "version" => {
                 saw_version = true;
@@ -338,11 +362,11 @@ fn unreachable_field(dec: &mut Decoder, key: &Node) {
 
 fn decode_settings(node: &Node, dec: &mut Decoder) -> Settings {
     let mut s = Settings::default();
-    for (name, key, value) in dec.fields(node, "settings", &[fields::SETTINGS]) {
+    for (name, key, value) in dec.fields(node, &"settings", &[fields::SETTINGS]) {
         match name {
-            "service" => s.service = dec.string(value, "settings.service"),
+            "service" => s.service = dec.string(value, &"settings.service"),
             "lifetimes" => {
-                for (t, _, v) in dec.fields(value, "settings.lifetimes", &[fields::LIFETIMES]) {
+                for (t, _, v) in dec.fields(value, &"settings.lifetimes", &[fields::LIFETIMES]) {
                     let Some(text) = dec.string(v, &format!("settings.lifetimes.{t}")) else {
                         continue;
                     };
@@ -379,19 +403,19 @@ fn decode_settings(node: &Node, dec: &mut Decoder) -> Settings {
                 }
             }
             "environments" => {
-                let names = dec.string_list(value, "settings.environments");
-                report_repeats(dec, &names, "settings.environments");
+                let names = dec.string_list(value, &"settings.environments");
+                report_repeats(dec, &names, &"settings.environments");
                 s.environments = Some(names);
             }
             "scan" => decode_scan(value, dec, &mut s.scan),
-            "contexts" => s.contexts = dec.string(value, "settings.contexts"),
+            "contexts" => s.contexts = dec.string(value, &"settings.contexts"),
             _ => unreachable_field(dec, key),
         }
     }
     s
 }
 
-fn report_repeats(dec: &mut Decoder, items: &[Sp<String>], what: &str) {
+fn report_repeats(dec: &mut Decoder, items: &[Sp<String>], what: &dyn fmt::Display) {
     for (i, item) in items.iter().enumerate() {
         if let Some(first) = items[..i].iter().find(|x| x.value == item.value) {
             dec.error(
@@ -407,19 +431,19 @@ fn report_repeats(dec: &mut Decoder, items: &[Sp<String>], what: &str) {
 }
 
 fn decode_scan(node: &Node, dec: &mut Decoder, scan: &mut ScanSettings) {
-    for (name, key, value) in dec.fields(node, "settings.scan", &[fields::SCAN]) {
+    for (name, key, value) in dec.fields(node, &"settings.scan", &[fields::SCAN]) {
         match name {
             "paths" => {
                 scan.paths = dec
-                    .string_list(value, "settings.scan.paths")
+                    .string_list(value, &"settings.scan.paths")
                     .into_iter()
                     .map(|p| p.value)
                     .collect();
             }
-            "exclude" => scan.exclude = dec.string_list(value, "settings.scan.exclude"),
+            "exclude" => scan.exclude = dec.string_list(value, &"settings.scan.exclude"),
             "aliases" => {
                 scan.aliases.clear();
-                for style in dec.string_list(value, "settings.scan.aliases") {
+                for style in dec.string_list(value, &"settings.scan.aliases") {
                     match AliasStyle::ALL.iter().find(|(n, _)| *n == style.value) {
                         Some((_, s)) if !scan.aliases.contains(s) => scan.aliases.push(*s),
                         Some(_) => {}
@@ -439,7 +463,7 @@ fn decode_scan(node: &Node, dec: &mut Decoder, scan: &mut ScanSettings) {
                 }
             }
             "patterns" => {
-                for source in dec.string_list(value, "settings.scan.patterns") {
+                for source in dec.string_list(value, &"settings.scan.patterns") {
                     match regex::Regex::new(&source.value) {
                         Ok(re) if re.captures_len() >= 2 => {
                             scan.patterns.push(ScanPattern { source, regex: re })
@@ -482,7 +506,7 @@ pub fn one_line(text: &str) -> String {
 fn keyed_entries<'n>(
     node: &'n Node,
     dec: &mut Decoder,
-    what: &str,
+    what: &dyn fmt::Display,
 ) -> Vec<(String, &'n Node, &'n Node)> {
     let Some(entries) = dec.map(node, &format!("`{what}`")) else {
         return Vec::new();
@@ -530,7 +554,7 @@ fn keyed_entries<'n>(
 
 fn decode_segments(node: &Node, dec: &mut Decoder) -> Vec<Segment> {
     let mut out = Vec::new();
-    for (name, key, value) in keyed_entries(node, dec, "segment") {
+    for (name, key, value) in keyed_entries(node, dec, &"segment") {
         let what = format!("segment `{name}`");
         let mut seg = Segment {
             key: name.clone(),
@@ -542,18 +566,16 @@ fn decode_segments(node: &Node, dec: &mut Decoder) -> Vec<Segment> {
         for (field, _, v) in dec.fields(value, &what, &[fields::SEGMENT]) {
             match field {
                 "description" => {
-                    seg.description = dec
-                        .string(v, &format!("{what} description"))
-                        .map(|s| s.value)
+                    seg.description = dec.string(v, &Label(&what, "description")).map(|s| s.value)
                 }
                 "users" => {
                     seg.users = dec
-                        .string_list(v, &format!("{what} users"))
+                        .string_list(v, &Label(&what, "users"))
                         .into_iter()
                         .map(|u| u.value)
                         .collect()
                 }
-                _ => seg.when = decode_when(v, dec, &format!("{what} when")),
+                _ => seg.when = decode_when(v, dec, &Label(&what, "when")),
             }
         }
         out.push(seg);
@@ -561,10 +583,49 @@ fn decode_segments(node: &Node, dec: &mut Decoder) -> Vec<Segment> {
     out
 }
 
+/// Flags are independent of each other, so large files decode on several threads,
+/// each with its own [`Decoder`]; diagnostics are merged (and later sorted).
 fn decode_flags(node: &Node, dec: &mut Decoder) -> Vec<Flag> {
-    let mut out = Vec::new();
-    for (name, key, value) in keyed_entries(node, dec, "flag") {
-        out.push(decode_flag(name, key.pos, value, dec));
+    const PER_THREAD_MIN: usize = 1_000;
+    let entries = keyed_entries(node, dec, &"flag");
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    if threads < 2 || entries.len() < 2 * PER_THREAD_MIN {
+        return entries
+            .into_iter()
+            .map(|(name, key, value)| decode_flag(name, key.pos, value, dec))
+            .collect();
+    }
+    let chunk = entries.len().div_ceil(threads);
+    let file = dec.file.clone();
+    let results: Vec<(Vec<Flag>, Vec<Diagnostic>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = entries
+            .chunks(chunk)
+            .map(|part| {
+                let file = file.clone();
+                scope.spawn(move || {
+                    let mut local = Decoder::new(&file);
+                    let flags = part
+                        .iter()
+                        .map(|(name, key, value)| {
+                            decode_flag(name.clone(), key.pos, value, &mut local)
+                        })
+                        .collect();
+                    (flags, local.diagnostics)
+                })
+            })
+            .collect();
+        // A panic here is a bug; re-raise it rather than silently lose flags.
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    let mut out = Vec::with_capacity(entries.len());
+    for (flags, diagnostics) in results {
+        out.extend(flags);
+        dec.diagnostics.extend(diagnostics);
     }
     out
 }
@@ -587,7 +648,7 @@ fn decode_flag(key: String, pos: Pos, node: &Node, dec: &mut Decoder) -> Flag {
     };
     let entries = dec.fields(node, &what, &[fields::FLAG_META, fields::TARGETING]);
     for &(name, _, value) in &entries {
-        let field = format!("{what} {name}");
+        let field = Label(&what, name);
         match name {
             "description" => flag.description = dec.string(value, &field),
             "type" => {
@@ -671,9 +732,13 @@ fn decode_flag(key: String, pos: Pos, node: &Node, dec: &mut Decoder) -> Flag {
     flag
 }
 
-fn decode_environments(node: &Node, dec: &mut Decoder, what: &str) -> Vec<EnvOverride> {
+fn decode_environments(
+    node: &Node,
+    dec: &mut Decoder,
+    what: &dyn fmt::Display,
+) -> Vec<EnvOverride> {
     let mut out: Vec<EnvOverride> = Vec::new();
-    let Some(entries) = dec.map(node, &format!("{what} environments")) else {
+    let Some(entries) = dec.map(node, &Label(what, "environments")) else {
         return out;
     };
     for (key, value) in entries {
@@ -708,10 +773,14 @@ fn decode_environments(node: &Node, dec: &mut Decoder, what: &str) -> Vec<EnvOve
     out
 }
 
-fn decode_targeting(entries: &[(&str, &Node, &Node)], dec: &mut Decoder, what: &str) -> Targeting {
+fn decode_targeting(
+    entries: &[(&str, &Node, &Node)],
+    dec: &mut Decoder,
+    what: &dyn fmt::Display,
+) -> Targeting {
     let mut t = Targeting::default();
     for &(name, _, value) in entries {
-        let field = format!("{what} {name}");
+        let field = Label(what, name);
         match name {
             "enabled" => t.enabled = dec.boolean(value, &field),
             "kill_switch" => t.kill_switch = dec.boolean(value, &field),
@@ -729,12 +798,12 @@ fn decode_targeting(entries: &[(&str, &Node, &Node)], dec: &mut Decoder, what: &
     t
 }
 
-fn decode_rules(node: &Node, dec: &mut Decoder, what: &str) -> Vec<Rule> {
+fn decode_rules(node: &Node, dec: &mut Decoder, what: &dyn fmt::Display) -> Vec<Rule> {
     let items: &[Node] = match &node.kind {
         Kind::Seq(items) => items,
         Kind::Null => &[],
         _ => {
-            dec.wrong_type(node, &format!("{what} rules"), "a list of rules");
+            dec.wrong_type(node, &Label(what, "rules"), "a list of rules");
             return Vec::new();
         }
     };
@@ -791,9 +860,9 @@ fn decode_rules(node: &Node, dec: &mut Decoder, what: &str) -> Vec<Rule> {
     out
 }
 
-fn decode_variants(node: &Node, dec: &mut Decoder, what: &str) -> Vec<Variant> {
+fn decode_variants(node: &Node, dec: &mut Decoder, what: &dyn fmt::Display) -> Vec<Variant> {
     let mut out: Vec<Variant> = Vec::new();
-    let Some(entries) = dec.map(node, &format!("{what} variants")) else {
+    let Some(entries) = dec.map(node, &Label(what, "variants")) else {
         return out;
     };
     for (key, value) in entries {

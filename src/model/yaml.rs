@@ -129,6 +129,19 @@ pub fn parse(text: &str) -> Result<Node, ParseError> {
             pos: Pos::START,
         });
     }
+    if text.len() >= PARALLEL_MIN_BYTES {
+        if let Some(node) = parallel::parse(text) {
+            return Ok(node);
+        }
+    }
+    parse_sequential(text)
+}
+
+/// Files at least this large are parsed in parallel when their layout allows.
+const PARALLEL_MIN_BYTES: usize = 256 * 1024;
+
+/// Parses with one thread; the reference behaviour the parallel path must match.
+pub fn parse_sequential(text: &str) -> Result<Node, ParseError> {
     Builder::default().run(text).map_err(|e| match e {
         // The scanner has its own nesting limit for flow collections (`[[[[...`).
         Failure::Scan(message, pos) if message.contains("recursion limit") => ParseError {
@@ -165,7 +178,10 @@ fn syntax_error(text: &str, message: String, pos: Pos) -> ParseError {
 /// The first line whose leading whitespace contains a tab, pointing at the tab.
 fn first_tab_indent(text: &str) -> Option<Pos> {
     text.lines().enumerate().find_map(|(i, line)| {
-        let indent: String = line.chars().take_while(|c| *c == ' ' || *c == '\t').collect();
+        let indent: String = line
+            .chars()
+            .take_while(|c| *c == ' ' || *c == '\t')
+            .collect();
         indent
             .find('\t')
             .map(|col| Pos::new(i as u32 + 1, col as u32 + 1))
@@ -224,12 +240,28 @@ impl Builder {
                     };
                     self.push(Node { pos, kind }, anchor)?;
                 }
-                Event::SequenceStart(_, anchor, _) => self.open(Open::Seq(pos, anchor, Vec::new()), pos)?,
-                Event::MappingStart(_, anchor, _) => self.open(Open::Map(pos, anchor, Vec::new(), None), pos)?,
+                Event::SequenceStart(_, anchor, _) => {
+                    self.open(Open::Seq(pos, anchor, Vec::new()), pos)?
+                }
+                Event::MappingStart(_, anchor, _) => {
+                    self.open(Open::Map(pos, anchor, Vec::new(), None), pos)?
+                }
                 Event::SequenceEnd | Event::MappingEnd => {
                     let (node, anchor) = match self.stack.pop() {
-                        Some(Open::Seq(p, a, items)) => (Node { pos: p, kind: Kind::Seq(items) }, a),
-                        Some(Open::Map(p, a, entries, _)) => (Node { pos: p, kind: Kind::Map(merge_keys(entries)) }, a),
+                        Some(Open::Seq(p, a, items)) => (
+                            Node {
+                                pos: p,
+                                kind: Kind::Seq(items),
+                            },
+                            a,
+                        ),
+                        Some(Open::Map(p, a, entries, _)) => (
+                            Node {
+                                pos: p,
+                                kind: Kind::Map(merge_keys(entries)),
+                            },
+                            a,
+                        ),
                         None => continue,
                     };
                     self.push(node, anchor)?;
@@ -274,7 +306,8 @@ impl Builder {
     /// Adds a finished node to its parent (or makes it the root).
     fn push(&mut self, node: Node, anchor: usize) -> Result<(), Failure> {
         if anchor != 0 {
-            self.anchors.insert(anchor, (node.clone(), count_nodes(&node)));
+            self.anchors
+                .insert(anchor, (node.clone(), count_nodes(&node)));
         }
         match self.stack.last_mut() {
             Some(Open::Seq(_, _, items)) => items.push(node),
@@ -291,7 +324,10 @@ impl Builder {
 fn count_nodes(node: &Node) -> usize {
     1 + match &node.kind {
         Kind::Seq(items) => items.iter().map(count_nodes).sum(),
-        Kind::Map(entries) => entries.iter().map(|(k, v)| count_nodes(k) + count_nodes(v)).sum(),
+        Kind::Map(entries) => entries
+            .iter()
+            .map(|(k, v)| count_nodes(k) + count_nodes(v))
+            .sum(),
         _ => 0,
     }
 }
@@ -308,7 +344,10 @@ fn merge_keys(entries: Vec<(Node, Node)>) -> Vec<(Node, Node)> {
     for (_, source) in merges {
         let maps: Vec<Node> = match source.kind {
             Kind::Seq(items) => items,
-            other => vec![Node { pos: source.pos, kind: other }],
+            other => vec![Node {
+                pos: source.pos,
+                kind: other,
+            }],
         };
         for map in maps {
             if let Kind::Map(extra) = map.kind {
@@ -329,7 +368,9 @@ fn resolve_plain(text: &str) -> Kind {
         "" | "~" | "null" | "Null" | "NULL" => return Kind::Null,
         "true" | "True" | "TRUE" => return Kind::Bool(true),
         "false" | "False" | "FALSE" => return Kind::Bool(false),
-        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => return Kind::Float(f64::INFINITY),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
+            return Kind::Float(f64::INFINITY);
+        }
         "-.inf" | "-.Inf" | "-.INF" => return Kind::Float(f64::NEG_INFINITY),
         ".nan" | ".NaN" | ".NAN" => return Kind::Float(f64::NAN),
         _ => {}
@@ -340,7 +381,8 @@ fn resolve_plain(text: &str) -> Kind {
         return Kind::Str(text.to_string());
     }
     if let Some(hex) = text.strip_prefix("0x") {
-        return i64::from_str_radix(hex, 16).map_or_else(|_| Kind::Str(text.to_string()), Kind::Int);
+        return i64::from_str_radix(hex, 16)
+            .map_or_else(|_| Kind::Str(text.to_string()), Kind::Int);
     }
     if let Some(oct) = text.strip_prefix("0o") {
         return i64::from_str_radix(oct, 8).map_or_else(|_| Kind::Str(text.to_string()), Kind::Int);
@@ -349,7 +391,9 @@ fn resolve_plain(text: &str) -> Kind {
     if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
         return match text.parse::<i64>() {
             Ok(i) => Kind::Int(i),
-            Err(_) => text.parse::<f64>().map_or_else(|_| Kind::Str(text.to_string()), Kind::Float),
+            Err(_) => text
+                .parse::<f64>()
+                .map_or_else(|_| Kind::Str(text.to_string()), Kind::Float),
         };
     }
     if is_core_float(digits) {
@@ -379,6 +423,194 @@ fn is_core_float(s: &str) -> bool {
         !e.is_empty() && all_digits(e)
     });
     mantissa_ok && exponent_ok
+}
+
+/// Parallel parsing of large files. The YAML parser is the dominant cost of loading a
+/// 10,000-flag file, and flag entries are independent, so the `flags:` block is cut at
+/// lines that start a flag (a `key:` line at the block's child indentation) and the
+/// pieces are parsed on separate threads, each padded with blank lines so positions
+/// stay exact. The cut is made only when every line of the block is self-contained
+/// (no anchors or aliases, no tabs, no quoted scalar or flow collection continuing on
+/// the next line, no block scalars); otherwise, or if any piece fails to parse, the
+/// caller falls back to the sequential parse, which also produces the exact error.
+mod parallel {
+    use super::{Builder, Kind, Node};
+
+    pub(super) fn parse(text: &str) -> Option<Node> {
+        let lines: Vec<&str> = text.split_inclusive('\n').collect();
+        let flags_line = lines.iter().position(|l| is_flags_header(l))?;
+        let end = (flags_line + 1..lines.len())
+            .find(|&i| starts_top_level(lines[i]))
+            .unwrap_or(lines.len());
+        let body = &lines[flags_line + 1..end];
+        let indent = child_indent(body)?;
+        if !body.iter().all(|l| self_contained(l)) {
+            return None;
+        }
+        let starts: Vec<usize> = (0..body.len())
+            .filter(|&i| is_child_key(body[i], indent))
+            .collect();
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(8);
+        if threads < 2 || starts.len() < 2 * threads {
+            return None;
+        }
+        // Split points: every `starts.len() / threads`-th flag start.
+        let mut cuts: Vec<usize> = (0..threads)
+            .map(|t| starts[t * starts.len() / threads])
+            .collect();
+        cuts[0] = 0;
+        cuts.push(body.len());
+        let first = flags_line + 1;
+
+        // The rest of the document, with the flags block blanked (line numbers kept).
+        let mut outer = String::with_capacity(text.len() / 8);
+        for (i, l) in lines.iter().enumerate() {
+            if i > flags_line && i < end {
+                outer.push('\n');
+            } else {
+                outer.push_str(l);
+            }
+        }
+        let pieces: Vec<String> = cuts
+            .windows(2)
+            .map(|w| {
+                let mut piece = "\n".repeat(first + w[0]);
+                for l in &body[w[0]..w[1]] {
+                    piece.push_str(l);
+                }
+                piece
+            })
+            .collect();
+        let results: Vec<Option<Node>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = pieces
+                .iter()
+                .map(|p| scope.spawn(move || Builder::default().run(p).ok()))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().ok().flatten())
+                .collect()
+        });
+        let mut root = Builder::default().run(&outer).ok()?;
+        let mut entries = Vec::new();
+        let mut pos = None;
+        for node in results {
+            let node = node?;
+            pos.get_or_insert(node.pos);
+            match node.kind {
+                Kind::Map(e) => entries.extend(e),
+                Kind::Null => {}
+                _ => return None,
+            }
+        }
+        let Kind::Map(top) = &mut root.kind else {
+            return None;
+        };
+        let slot = top.iter_mut().find(|(k, _)| k.as_str() == Some("flags"))?;
+        if slot.1.kind != Kind::Null {
+            return None;
+        }
+        slot.1 = Node {
+            pos: pos?,
+            kind: Kind::Map(entries),
+        };
+        Some(root)
+    }
+
+    /// `flags:` at column 1, with nothing but an optional comment after it.
+    fn is_flags_header(line: &str) -> bool {
+        line.strip_prefix("flags:")
+            .is_some_and(|rest| rest.trim().is_empty() || rest.trim_start().starts_with('#'))
+    }
+
+    /// A line that starts a new top-level key (ends the `flags:` block).
+    fn starts_top_level(line: &str) -> bool {
+        line.as_bytes()
+            .first()
+            .is_some_and(|b| !matches!(b, b' ' | b'#' | b'\n' | b'\r'))
+    }
+
+    fn indent_of(line: &str) -> usize {
+        line.len() - line.trim_start_matches(' ').len()
+    }
+
+    fn blank_or_comment(line: &str) -> bool {
+        let t = line.trim();
+        t.is_empty() || t.starts_with('#')
+    }
+
+    fn child_indent(body: &[&str]) -> Option<usize> {
+        let first = body.iter().find(|l| !blank_or_comment(l))?;
+        let indent = indent_of(first);
+        (indent > 0 && is_child_key(first, indent)).then_some(indent)
+    }
+
+    /// A plain `key:` line at exactly `indent` spaces.
+    fn is_child_key(line: &str, indent: usize) -> bool {
+        if indent_of(line) != indent {
+            return false;
+        }
+        let rest = &line[indent..];
+        let Some(colon) = rest.find(':') else {
+            return false;
+        };
+        let key = &rest[..colon];
+        let after = rest[colon + 1..].chars().next();
+        !key.is_empty()
+            && key
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+            && after.is_none_or(|c| c == ' ' || c == '\n' || c == '\r')
+    }
+
+    /// True when nothing on this line continues onto the next: quotes and flow
+    /// brackets close on the line, and there are no anchors, aliases, tabs, block
+    /// scalars or document markers.
+    fn self_contained(line: &str) -> bool {
+        if line.contains('\t') || line.starts_with("---") || line.starts_with("...") {
+            return false;
+        }
+        let mut depth = 0i32;
+        let mut quote: Option<char> = None;
+        let mut prev = ' ';
+        let mut chars = line.chars().peekable();
+        while let Some(c) = chars.next() {
+            match quote {
+                Some('"') if c == '\\' => {
+                    chars.next();
+                }
+                Some(q) if c == q => {
+                    // '' inside single quotes is an escaped quote.
+                    if q == '\'' && chars.peek() == Some(&'\'') {
+                        chars.next();
+                    } else {
+                        quote = None;
+                    }
+                }
+                Some(_) => {}
+                None => match c {
+                    '#' if prev == ' ' => break,
+                    '"' | '\'' if matches!(prev, ' ' | '[' | '{' | ',' | ':') => quote = Some(c),
+                    '[' | '{' => depth += 1,
+                    ']' | '}' => depth -= 1,
+                    '&' | '*' | '!' if matches!(prev, ' ' | '[' | '{' | ',') => return false,
+                    '|' | '>'
+                        if prev == ' '
+                            && chars.clone().all(|c| {
+                                c.is_whitespace() || c.is_ascii_digit() || matches!(c, '-' | '+')
+                            }) =>
+                    {
+                        return false;
+                    }
+                    _ => {}
+                },
+            }
+            prev = c;
+        }
+        quote.is_none() && depth == 0
+    }
 }
 
 #[cfg(test)]
@@ -435,14 +667,31 @@ mod tests {
 
     #[test]
     fn anchors_aliases_and_merge_keys() {
-        let node = parse("base: &b { owner: t, type: release }\nflag:\n  <<: *b\n  type: operational\n").expect("parses");
-        let Kind::Map(entries) = node.kind else { panic!("map") };
-        let Kind::Map(flag) = &entries[1].1.kind else { panic!("map") };
+        let node =
+            parse("base: &b { owner: t, type: release }\nflag:\n  <<: *b\n  type: operational\n")
+                .expect("parses");
+        let Kind::Map(entries) = node.kind else {
+            panic!("map")
+        };
+        let Kind::Map(flag) = &entries[1].1.kind else {
+            panic!("map")
+        };
         let fields: Vec<(String, String)> = flag
             .iter()
-            .map(|(k, v)| (k.scalar_text().unwrap_or_default(), v.scalar_text().unwrap_or_default()))
+            .map(|(k, v)| {
+                (
+                    k.scalar_text().unwrap_or_default(),
+                    v.scalar_text().unwrap_or_default(),
+                )
+            })
             .collect();
-        assert_eq!(fields, [("type".into(), "operational".into()), ("owner".into(), "t".into())]);
+        assert_eq!(
+            fields,
+            [
+                ("type".into(), "operational".into()),
+                ("owner".into(), "t".into())
+            ]
+        );
     }
 
     #[test]
@@ -450,10 +699,37 @@ mod tests {
         let mut text = String::from("a: &a [x,x,x,x,x,x,x,x,x]\n");
         for i in 1..10u8 {
             let (p, c) = ((b'a' + i - 1) as char, (b'a' + i) as char);
-            text.push_str(&format!("{c}: &{c} [{}]\n", vec![format!("*{p}"); 9].join(",")));
+            text.push_str(&format!(
+                "{c}: &{c} [{}]\n",
+                vec![format!("*{p}"); 9].join(",")
+            ));
         }
         assert_eq!(parse(&text).expect_err("bomb").code, "resource-limit");
-        assert_eq!(parse("a: 1\n---\nb: 2\n").expect_err("two docs").code, "yaml-syntax");
+        assert_eq!(
+            parse("a: 1\n---\nb: 2\n").expect_err("two docs").code,
+            "yaml-syntax"
+        );
+    }
+
+    /// The parallel path must give exactly the sequential tree.
+    #[test]
+    fn parallel_parse_matches_sequential() {
+        let mut text = String::from("version: 1\nsettings:\n  service: s\nflags:\n");
+        for i in 0..400 {
+            text.push_str(&format!(
+                "  f-{i}:\n    description: \"it's #{i}: a [b] {{c}}\"\n    owner: 'team''s'\n    type: release # note\n    rules:\n      - when: {{ plan: {{ in: [a, b] }} }}\n        value: {i}\n\n"
+            ));
+        }
+        text.push_str("segments:\n  s: { users: [u] }\n");
+        let padded = format!("{text}{}", "#\n".repeat(PARALLEL_MIN_BYTES / 2));
+        let seq = parse_sequential(&padded).expect("sequential");
+        let par = parallel::parse(&padded).expect("parallel path taken");
+        assert_eq!(seq, par);
+        // Not self-contained: falls back.
+        let block = text.replacen("owner: 'team''s'", "owner: |\n      team", 1);
+        assert!(parallel::parse(&block).is_none());
+        let anchored = text.replacen("owner: 'team''s'", "owner: &o x", 1);
+        assert!(parallel::parse(&anchored).is_none());
     }
 
     #[test]

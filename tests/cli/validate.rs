@@ -241,3 +241,54 @@ fn color_always_marks_errors_and_never_is_plain() {
     let out = typo_example().args(["--color", "never"]).run();
     assert!(!out.stdout.contains('\x1b'));
 }
+
+/// Large files are parsed and decoded on several threads; the diagnostics must be the
+/// same as for a small file: exact positions, a duplicate spotted across the pieces.
+#[test]
+fn large_file_diagnostics_are_exact() {
+    let mut text = String::from("version: 1\nflags:\n");
+    for i in 0..3000 {
+        text.push_str(&format!(
+            "  flag-{i}:\n    description: \"Flag #{i}: it's [fine]\"\n    type: operational\n    owner: team-{}\n\n",
+            i % 7
+        ));
+    }
+    // Errors early, late, and a duplicate of the first flag at the very end.
+    let text = text.replacen("    owner: team-3\n", "    ownr: team-3\n", 1);
+    let text = text.replacen(
+        "  flag-2900:\n    description",
+        "  flag-2900:\n    rollout: 101\n    description",
+        1,
+    );
+    let text =
+        format!("{text}  flag-0:\n    description: again\n    type: operational\n    owner: t\n");
+    let out = Test::new()
+        .flags(&text)
+        .args(["validate", "--format", "json"])
+        .run()
+        .code(1);
+    let got: Vec<String> = out.json()["diagnostics"]
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|d| {
+            format!(
+                "{}@{}:{}",
+                d["code"].as_str().expect("code"),
+                d["line"],
+                d["column"]
+            )
+        })
+        .collect();
+    // flag-3 starts on line 3 + 5*3 = 18; its owner line is 21. flag-2900 starts on
+    // line 14503; the duplicate flag-0 follows the 3000 five-line blocks.
+    assert_eq!(
+        got,
+        [
+            "missing-owner@18:3",
+            "unknown-field@21:5",
+            "invalid-rollout@14504:14",
+            "duplicate-key@15004:3"
+        ]
+    );
+}

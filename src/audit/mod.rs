@@ -1,0 +1,189 @@
+//! The monthly audit: lifecycle findings, code references and git history joined
+//! into one report per owner, with a cleanup plan for every flag to retire.
+//! [`report`] builds it; `markdown`, `html` and `table` render it; JSON is its serde form.
+
+pub mod html;
+pub mod markdown;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The whole audit report (`flagctl audit --format json`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Audit {
+    /// JSON format version.
+    pub version: u32,
+    /// "Today" the report was made for.
+    pub today: NaiveDate,
+    /// The flags file.
+    pub file: String,
+    /// `settings.service`.
+    pub service: Option<String>,
+    /// Why git history was unavailable, when it was.
+    pub history_unavailable: Option<String>,
+    /// Scan roots the references came from (local scans and `--refs` files).
+    pub roots: Vec<String>,
+    /// Totals and health.
+    pub summary: Summary,
+    /// One section per owner (flags without an owner under `(no owner)`), sorted.
+    pub owners: Vec<OwnerSection>,
+    /// Code references to keys flags.yaml does not define.
+    pub undefined: Vec<Location>,
+}
+
+/// The report's summary.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Summary {
+    /// Number of flags.
+    pub flags: usize,
+    /// Flags per type.
+    pub by_type: BTreeMap<String, usize>,
+    /// Flags per state (on, off, killed, partial, targeted).
+    pub by_state: BTreeMap<String, usize>,
+    /// Findings per kind.
+    pub findings: BTreeMap<String, usize>,
+    /// 100 minus the percentage of flags with a stale finding (expired, overdue,
+    /// launched, dead or unreferenced), rounded down: how Unleash scores project health.
+    pub health: u32,
+    /// Flags added to flags.yaml in the 30 days before today (from git).
+    pub added_last_30_days: Vec<Change>,
+    /// Flags removed from flags.yaml in the 30 days before today (from git).
+    pub removed_last_30_days: Vec<Change>,
+    /// The oldest temporary flags, oldest first (at most five).
+    pub oldest_temporary: Vec<Aged>,
+}
+
+/// A flag added or removed by a commit.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Change {
+    /// Flag key.
+    pub flag: String,
+    /// Commit date.
+    pub date: NaiveDate,
+    /// Abbreviated commit id.
+    pub commit: String,
+    /// Commit author.
+    pub author: String,
+}
+
+/// A flag and its age.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Aged {
+    /// Flag key.
+    pub flag: String,
+    /// Owner.
+    pub owner: Option<String>,
+    /// Days since it was created.
+    pub age_days: i64,
+}
+
+/// The flags of one owner.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct OwnerSection {
+    /// The owner (team).
+    pub owner: String,
+    /// Its flags, sorted by key.
+    pub flags: Vec<FlagEntry>,
+}
+
+/// One flag in the report.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct FlagEntry {
+    /// Flag key.
+    pub flag: String,
+    /// Line of the key in flags.yaml.
+    pub line: u32,
+    /// Flag type.
+    #[serde(rename = "type")]
+    pub flag_type: Option<String>,
+    /// on, off, killed, partial N%, targeted.
+    pub state: String,
+    /// When it was created.
+    pub created: Option<NaiveDate>,
+    /// `file` when written in flags.yaml, `git` when inferred from history.
+    pub created_source: Option<String>,
+    /// Days since `created`.
+    pub age_days: Option<i64>,
+    /// `expires`.
+    pub expires: Option<NaiveDate>,
+    /// Days until `expires` (negative when expired).
+    pub days_left: Option<i64>,
+    /// Number of code references.
+    pub references: usize,
+    /// Files (`root:path` when there are several roots) holding references, sorted.
+    pub files: Vec<String>,
+    /// Lifecycle findings about it.
+    pub findings: Vec<FindingBrief>,
+    /// What to do to retire it, when it should be retired.
+    pub plan: Option<Plan>,
+}
+
+/// A finding as shown in the report.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct FindingBrief {
+    /// Finding kind.
+    pub kind: String,
+    /// `error` or `warning`.
+    pub severity: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// The cleanup plan of one flag.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Plan {
+    /// The recommended action, one sentence.
+    pub action: String,
+    /// Which code path to keep where the flag is checked: `on`, `off`, or `decide`
+    /// (partially rolled out: the owner must choose first); absent when the code has
+    /// no references.
+    pub keep: Option<String>,
+    /// Every code location to edit, sorted.
+    pub edits: Vec<Location>,
+    /// The command to run last, once the code no longer uses the flag.
+    pub remove_command: String,
+}
+
+/// A place in code.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Location {
+    /// Scan root.
+    pub root: String,
+    /// Path relative to the root.
+    pub path: String,
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column.
+    pub column: u32,
+    /// The flag key referenced.
+    pub flag: String,
+    /// The line's text (trimmed).
+    pub text: String,
+}
+
+impl Location {
+    /// `root/path:line` (just `path:line` for the `.` root).
+    pub fn display(&self) -> String {
+        let root = self.root.trim_end_matches('/');
+        if root.is_empty() || root == "." {
+            format!("{}:{}", self.path, self.line)
+        } else {
+            format!("{root}/{}:{}", self.path, self.line)
+        }
+    }
+}
+
+impl Audit {
+    /// Keeps only the sections of `owner` (`--owner`); the summary stays whole.
+    pub fn only_owner(&mut self, owner: &str) {
+        self.owners.retain(|o| o.owner == owner);
+    }
+
+    /// Every flag entry, owner by owner.
+    pub fn entries(&self) -> impl Iterator<Item = (&str, &FlagEntry)> {
+        self.owners
+            .iter()
+            .flat_map(|o| o.flags.iter().map(move |f| (o.owner.as_str(), f)))
+    }
+}
