@@ -3,11 +3,12 @@
 
 use super::{Ctx, stdout, write};
 use crate::Outcome;
+use crate::audit::Location;
 use crate::cli::{Format, RemoveArgs};
 use crate::error::{Error, Result};
 use crate::model::Loaded;
 use crate::model::edit::{self, Change};
-use crate::report::cleanup::{self, CodeRef};
+use crate::report::cleanup;
 use crate::suggest::did_you_mean;
 use std::io::Write;
 
@@ -51,7 +52,7 @@ pub fn run(ctx: &Ctx, args: &RemoveArgs) -> Result<Outcome> {
 ///
 /// The scanner (`src/scan/`) is not on this branch yet. Wire it here: scan
 /// `settings.scan.paths` relative to the directory holding `loaded.path`, keep the
-/// records for `key` (and its aliases), and map each to a [`CodeRef`].
-pub fn references(_ctx: &Ctx, _loaded: &Loaded, _key: &str) -> Option<Vec<CodeRef>> {
+/// records for `key` (and its aliases), and map each to a [`Location`].
+pub fn references(_ctx: &Ctx, _loaded: &Loaded, _key: &str) -> Option<Vec<Location>> {
     None
 }

@@ -1,42 +1,31 @@
 //! The cleanup plan for a retired flag: the code references still to delete.
 //!
-//! `flagctl remove` prints it after editing flags.yaml, and `flagctl audit` can print
-//! the same block per flag. It takes plain records so that any source of references
-//! (the scanner, or scans of other repositories merged by `audit --refs`) can feed it.
+//! `flagctl remove` prints it after editing flags.yaml. It takes the audit's
+//! [`Location`] records, so any source of references (the scanner, or scans of other
+//! repositories merged by `audit --refs`) can feed it.
 
 use super::Paint;
+use crate::audit::Location;
 use std::io::{self, Write};
 
-/// One place in the code that mentions a flag.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct CodeRef {
-    /// The flag key.
-    pub flag: String,
-    /// The file, as it should be shown (relative to the scan root).
-    pub path: String,
-    /// 1-based line.
-    pub line: u32,
-    /// 1-based column.
-    pub column: u32,
-    /// The line's text.
-    pub text: String,
-}
-
-/// Writes the plan for `flag`: each reference as `path:line:column: text`, sorted, or
-/// a line saying none remain.
+/// Writes the plan for `flag`: each reference as `[root/]path:line:column: text`,
+/// sorted by root, path and position; or a line saying none remain.
 pub fn write_plan<W: Write>(
     out: &mut W,
     flag: &str,
-    refs: &[CodeRef],
+    refs: &[Location],
     paint: Paint,
 ) -> io::Result<()> {
-    let mut refs: Vec<&CodeRef> = refs.iter().filter(|r| r.flag == flag).collect();
+    let mut refs: Vec<&Location> = refs.iter().filter(|r| r.flag == flag).collect();
     refs.sort();
     if refs.is_empty() {
         return writeln!(out, "no code references to `{flag}` remain");
     }
     let files = {
-        let mut paths: Vec<&str> = refs.iter().map(|r| r.path.as_str()).collect();
+        let mut paths: Vec<(&str, &str)> = refs
+            .iter()
+            .map(|r| (r.root.as_str(), r.path.as_str()))
+            .collect();
         paths.dedup();
         paths.len()
     };
@@ -50,7 +39,7 @@ pub fn write_plan<W: Write>(
         s(files)
     )?;
     for r in refs {
-        let at = format!("{}:{}:{}", r.path, r.line, r.column);
+        let at = format!("{}:{}", r.display(), r.column);
         writeln!(out, "  {}: {}", paint.magenta(&at), r.text.trim())?;
     }
     Ok(())
@@ -60,8 +49,9 @@ pub fn write_plan<W: Write>(
 mod tests {
     use super::*;
 
-    fn r(path: &str, line: u32, text: &str) -> CodeRef {
-        CodeRef {
+    fn r(path: &str, line: u32, text: &str) -> Location {
+        Location {
+            root: ".".into(),
             flag: "f".into(),
             path: path.into(),
             line,
