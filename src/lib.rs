@@ -7,6 +7,7 @@
 pub mod cli;
 pub mod commands;
 pub mod error;
+pub mod eval;
 pub mod model;
 pub mod report;
 pub mod suggest;
