@@ -2,8 +2,10 @@
 //! orchestration, and returns an [`Outcome`].
 
 pub mod completions;
+pub mod eval;
 pub mod list;
 pub mod schema;
+pub mod test;
 pub mod validate;
 
 use crate::Outcome;
@@ -113,6 +115,8 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
     match cli.command {
         Command::Validate(args) => validate::run(&ctx, &args),
         Command::List(args) => list::run(&ctx, &args),
+        Command::Eval(args) => eval::run(&ctx, &args),
+        Command::Test(args) => test::run(&ctx, &args),
         Command::Schema => schema::run(&ctx),
         Command::Completions(args) => completions::run(&args),
     }

@@ -6,6 +6,7 @@
 //! the per-context work is only matching and hashing), then call [`Engine::evaluate`]
 //! for each context.
 
+pub mod batch;
 pub mod conditions;
 pub mod context;
 pub mod explain;
