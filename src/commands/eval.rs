@@ -300,15 +300,29 @@ fn table(results: &[EvalResult], ctx: &Ctx) -> Table {
 }
 
 /// The `--explain` blocks: one per flag, each step on its own line.
-pub(crate) fn write_trace<W: Write>(out: &mut W, r: &EvalResult, steps: &[Step]) -> std::io::Result<()> {
-    writeln!(out, "{} → {} ({})", r.flag, show_value(r.value), show_reason(r))?;
+pub(crate) fn write_trace<W: Write>(
+    out: &mut W,
+    r: &EvalResult,
+    steps: &[Step],
+) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "{} → {} ({})",
+        r.flag,
+        show_value(r.value),
+        show_reason(r)
+    )?;
     for s in steps {
         writeln!(out, "  {}. {}", s.step, s.text)?;
     }
     Ok(())
 }
 
-fn write_traces<W: Write>(out: &mut W, results: &[EvalResult], traces: &[Vec<Step>]) -> std::io::Result<()> {
+fn write_traces<W: Write>(
+    out: &mut W,
+    results: &[EvalResult],
+    traces: &[Vec<Step>],
+) -> std::io::Result<()> {
     for (r, steps) in results.iter().zip(traces) {
         writeln!(out)?;
         write_trace(out, r, steps)?;

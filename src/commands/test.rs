@@ -55,6 +55,7 @@ pub fn run(ctx: &Ctx, args: &TestArgs) -> Result<Outcome> {
         diagnostics.extend(diags);
         specs.push(SpecFile { display, cases });
     }
+    crate::report::diagnostic::sort(&mut diagnostics);
     let errors = diagnostics
         .iter()
         .filter(|d| d.severity == Severity::Error)
@@ -152,11 +153,7 @@ fn spec_paths(ctx: &Ctx, loaded: &Loaded, given: &[PathBuf]) -> Result<Vec<PathB
     if let Ok(entries) = std::fs::read_dir(&tests_dir) {
         let mut more: Vec<PathBuf> = entries
             .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| {
-                p.is_file()
-                    && p.extension()
-                        .is_some_and(|x| x == "yaml" || x == "yml")
-            })
+            .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
             .collect();
         more.sort();
         out.extend(more);
@@ -199,8 +196,7 @@ fn same_value(a: &Value, b: &Value) -> bool {
         }
         (Value::Object(x), Value::Object(y)) => {
             x.len() == y.len()
-                && x
-                    .iter()
+                && x.iter()
                     .all(|(k, v)| y.get(k).is_some_and(|w| same_value(v, w)))
         }
         _ => a == b,
@@ -392,7 +388,11 @@ fn write_junit<W: Write>(out: &mut W, ran: &[Ran]) -> std::io::Result<()> {
                 actual_text(&r.result)
             );
             let mut body = Vec::new();
-            writeln!(body, "{}:{}:{}: {}", file, pos.line, pos.column, r.case.name)?;
+            writeln!(
+                body,
+                "{}:{}:{}: {}",
+                file, pos.line, pos.column, r.case.name
+            )?;
             writeln!(body, "flag:     {}", setup_text(r))?;
             writeln!(body, "context:  {}", context_text(r))?;
             writeln!(body, "expected: {}", expected_text(r.case))?;

@@ -2,10 +2,14 @@
 //! in, the results (jsonl text, or counts for `--summary`) out. Chunks are independent,
 //! so the command can process several in parallel and write them in order.
 
+use super::context::Attributes;
 use super::output::write_result;
-use super::{Context, Engine, EvalResult, Prepared, Reason};
+use super::{Engine, EvalResult, Prepared, Reason};
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde_json::Value;
-use std::collections::HashMap;
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+use std::fmt;
 
 /// What to produce for each evaluation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,13 +107,18 @@ pub struct ChunkResult<'p> {
 pub fn process_chunk<'p, 'f>(
     engine: &Engine<'f>,
     flags: &'p [Prepared<'f>],
+    keys: &KeySet,
     chunk: &[u8],
     first_line: u64,
     mode: Mode,
     keep_going: bool,
 ) -> ChunkResult<'p> {
     let mut res = ChunkResult {
-        out: Vec::with_capacity(if mode == Mode::Summary { 0 } else { chunk.len() * 3 }),
+        out: Vec::with_capacity(if mode == Mode::Summary {
+            0
+        } else {
+            chunk.len() * 3
+        }),
         counts: if mode == Mode::Summary {
             vec![FlagCounts::default(); flags.len()]
         } else {
@@ -117,16 +126,13 @@ pub fn process_chunk<'p, 'f>(
         },
         ..ChunkResult::default()
     };
-    let mut line_no = first_line;
     let mut first_object = true;
-    for raw in chunk.split(|&b| b == b'\n') {
-        let line = line_no;
-        line_no += 1;
+    for (line, raw) in (first_line..).zip(chunk.split(|&b| b == b'\n')) {
         let text = raw.strip_suffix(b"\r").unwrap_or(raw);
         if text.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        let ctx = match parse_line(text, line) {
+        let ctx = match parse_line(text, line, keys) {
             Ok(ctx) => ctx,
             Err(bad) if keep_going => {
                 res.skipped.push(bad);
@@ -158,9 +164,124 @@ pub fn process_chunk<'p, 'f>(
     res
 }
 
-/// Parses one line as a JSON object.
-pub fn parse_line(text: &[u8], line: u64) -> Result<Context, BadLine> {
-    let first = text.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(0);
+/// The attribute names evaluation reads; everything else in a line is skipped while
+/// parsing, which is most of the cost of batch evaluation.
+#[derive(Debug, Clone)]
+pub enum KeySet {
+    /// A handful of names: a linear scan beats hashing.
+    Few(Vec<String>),
+    /// Many names.
+    Many(HashSet<String>),
+}
+
+impl KeySet {
+    /// The set of `names`.
+    pub fn new(names: Vec<String>) -> Self {
+        if names.len() <= 16 {
+            KeySet::Few(names)
+        } else {
+            KeySet::Many(names.into_iter().collect())
+        }
+    }
+
+    fn contains(&self, key: &str) -> bool {
+        match self {
+            KeySet::Few(v) => v.iter().any(|k| k == key),
+            KeySet::Many(s) => s.contains(key),
+        }
+    }
+}
+
+/// One line's context: the attributes evaluation reads, with keys borrowed from the
+/// line where JSON allows (no escapes). Looked up by linear scan: there are few.
+#[derive(Debug, Default)]
+pub struct LineContext<'a> {
+    entries: Vec<(Cow<'a, str>, Value)>,
+}
+
+impl Attributes for LineContext<'_> {
+    fn attr(&self, key: &str) -> Option<&Value> {
+        self.entries.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+}
+
+/// Deserializes a line into a [`LineContext`], skipping unused attributes.
+struct LineSeed<'k> {
+    keys: &'k KeySet,
+}
+
+impl<'de> DeserializeSeed<'de> for LineSeed<'_> {
+    type Value = LineContext<'de>;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for LineSeed<'_> {
+    type Value = LineContext<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut ctx = LineContext {
+            entries: Vec::with_capacity(4),
+        };
+        while let Some(key) = map.next_key_seed(KeySeed)? {
+            if !self.keys.contains(&key) {
+                map.next_value::<IgnoredAny>()?;
+                continue;
+            }
+            let value: Value = map.next_value()?;
+            // A repeated key keeps its last value, as serde_json's own map does.
+            match ctx.entries.iter_mut().find(|(k, _)| *k == key) {
+                Some(slot) => slot.1 = value,
+                None => ctx.entries.push((key, value)),
+            }
+        }
+        Ok(ctx)
+    }
+}
+
+/// A map key, borrowed from the input when it has no escapes.
+struct KeySeed;
+
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = Cow<'de, str>;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed {
+    type Value = Cow<'de, str>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a string key")
+    }
+
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Cow::Borrowed(v))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v.to_string()))
+    }
+}
+
+/// Parses one line as a JSON object, keeping the attributes in `keys`.
+pub fn parse_line<'a>(
+    text: &'a [u8],
+    line: u64,
+    keys: &KeySet,
+) -> Result<LineContext<'a>, BadLine> {
+    let first = text
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(0);
     if text.get(first) != Some(&b'{') {
         return Err(BadLine {
             line,
@@ -168,17 +289,21 @@ pub fn parse_line(text: &[u8], line: u64) -> Result<Context, BadLine> {
             message: "expected a JSON object (`{...}`) holding the context's attributes".into(),
         });
     }
-    serde_json::from_slice::<Context>(text).map_err(|e| {
-        let message = e.to_string();
-        let message = message
-            .rsplit_once(" at line ")
-            .map_or(message.as_str(), |(m, _)| m);
-        BadLine {
-            line,
-            column: e.column() as u64,
-            message: format!("invalid JSON: {message}"),
-        }
-    })
+    let mut de = serde_json::Deserializer::from_slice(text);
+    LineSeed { keys }
+        .deserialize(&mut de)
+        .and_then(|ctx| de.end().map(|()| ctx))
+        .map_err(|e| {
+            let message = e.to_string();
+            let message = message
+                .rsplit_once(" at line ")
+                .map_or(message.as_str(), |(m, _)| m);
+            BadLine {
+                line,
+                column: e.column() as u64,
+                message: format!("invalid JSON: {message}"),
+            }
+        })
 }
 
 #[cfg(test)]
@@ -199,15 +324,20 @@ mod tests {
         let f = file();
         let engine = Engine::new(&f);
         let flags = vec![engine.prepare(&f.flags[0], None)];
+        let keys = KeySet::new(engine.attributes_used(&flags));
         let input = b"{\"userId\":\"a\"}\n\n{\"userId\":\"b\"}\r\n[1]\n{\"userId\":\"c\"}";
-        let res = process_chunk(&engine, &flags, input, 10, Mode::Jsonl, false);
+        let res = process_chunk(&engine, &flags, &keys, input, 10, Mode::Jsonl, false);
         let text = String::from_utf8(res.out).expect("utf8");
         assert_eq!(text.lines().count(), 2);
         assert!(text.starts_with("{\"line\":10,\"flag\":\"f\""), "{text}");
-        assert!(text.lines().nth(1).is_some_and(|l| l.starts_with("{\"line\":12,")));
+        assert!(
+            text.lines()
+                .nth(1)
+                .is_some_and(|l| l.starts_with("{\"line\":12,"))
+        );
         let err = res.error.expect("error");
         assert_eq!((err.line, err.column), (13, 1));
-        let res = process_chunk(&engine, &flags, input, 10, Mode::Summary, true);
+        let res = process_chunk(&engine, &flags, &keys, input, 10, Mode::Summary, true);
         assert_eq!(res.contexts, 3);
         assert_eq!(res.skipped.len(), 1);
         assert_eq!(res.counts[0].total, 3);
@@ -216,9 +346,20 @@ mod tests {
 
     #[test]
     fn bad_json_messages() {
-        let err = parse_line(b"{\"a\": }", 4).expect_err("invalid");
+        let keys = KeySet::new(vec!["a".into()]);
+        let err = parse_line(b"{\"a\": }", 4, &keys).expect_err("invalid");
         assert_eq!(err.line, 4);
         assert_eq!(err.column, 7);
-        assert!(err.message.starts_with("invalid JSON: expected value"), "{}", err.message);
+        assert!(
+            err.message.starts_with("invalid JSON: expected value"),
+            "{}",
+            err.message
+        );
+        // Skipped attributes are still checked for syntax, and trailing text is refused.
+        assert!(parse_line(b"{\"b\": [1,}", 1, &keys).is_err());
+        assert!(parse_line(b"{\"a\": 1} x", 1, &keys).is_err());
+        let ctx = parse_line(b"{\"a\": 1, \"b\": 2, \"a\": 3}", 1, &keys).expect("valid");
+        assert_eq!(ctx.attr("a"), Some(&Value::from(3)));
+        assert_eq!(ctx.attr("b"), None);
     }
 }

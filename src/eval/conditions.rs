@@ -8,7 +8,7 @@
 //! - an attribute holding a list satisfies a positive operator when any element does,
 //!   and `neq`/`not_in` when no element is equal.
 
-use super::context::{Context, lookup};
+use super::context::{Attributes, lookup};
 use crate::model::Condition;
 use crate::model::condition::{Operator, SemverOp, parse_instant, parse_version};
 use serde_json::Value;
@@ -17,7 +17,7 @@ use std::cmp::Ordering;
 use std::net::IpAddr;
 
 /// Whether every operator of `cond` holds for `ctx`.
-pub fn condition_holds(cond: &Condition, ctx: &Context) -> bool {
+pub fn condition_holds<C: Attributes + ?Sized>(cond: &Condition, ctx: &C) -> bool {
     let attr = lookup(ctx, &cond.path, &cond.attribute);
     cond.ops
         .iter()

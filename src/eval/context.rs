@@ -12,16 +12,33 @@ use std::borrow::Cow;
 /// A context: attribute name to JSON value.
 pub type Context = Map<String, Value>;
 
+/// Anything a context's top-level attributes can be looked up in: a [`Context`], or
+/// the leaner per-line structure of batch evaluation.
+pub trait Attributes {
+    /// The top-level attribute `key`, if present.
+    fn attr(&self, key: &str) -> Option<&Value>;
+}
+
+impl Attributes for Context {
+    fn attr(&self, key: &str) -> Option<&Value> {
+        self.get(key)
+    }
+}
+
 /// The attribute at a dotted `path` (already split), reaching into nested objects; a
 /// context may also hold the dotted name as one literal key. JSON `null` counts as
 /// missing.
-pub fn lookup<'c>(ctx: &'c Context, path: &[String], attribute: &str) -> Option<&'c Value> {
+pub fn lookup<'c, C: Attributes + ?Sized>(
+    ctx: &'c C,
+    path: &[String],
+    attribute: &str,
+) -> Option<&'c Value> {
     let found = match path {
-        [one] => ctx.get(one),
+        [one] => ctx.attr(one),
         [first, rest @ ..] => ctx
-            .get(first)
+            .attr(first)
             .and_then(|top| rest.iter().try_fold(top, |v, key| v.as_object()?.get(key)))
-            .or_else(|| ctx.get(attribute)),
+            .or_else(|| ctx.attr(attribute)),
         [] => None,
     };
     found.filter(|v| !v.is_null())

@@ -1,7 +1,7 @@
 //! The `--explain` trace: one line per step of design 3.1 that evaluation took. The
 //! text is built only when a trace was asked for, so plain evaluation pays nothing.
 
-use super::context::{Context, lookup};
+use super::context::{Attributes, lookup};
 use crate::model::condition::SemverOp;
 use crate::model::{Condition, Operator};
 use serde::Serialize;
@@ -79,7 +79,7 @@ pub fn op_name(op: &Operator) -> &'static str {
 }
 
 /// Why a condition failed: "`route` = \"/home\" fails starts_with".
-pub fn failed_condition(cond: &Condition, ctx: &Context) -> String {
+pub fn failed_condition<C: Attributes + ?Sized>(cond: &Condition, ctx: &C) -> String {
     let attr = lookup(ctx, &cond.path, &cond.attribute);
     let op = cond
         .ops

@@ -19,13 +19,13 @@ pub use explain::Step;
 
 use crate::model::{Condition, Flag, FlagsFile, Serve, Targeting};
 use conditions::condition_holds;
-use context::{bucket_text, lookup};
+use context::{Attributes, bucket_text, lookup};
 use explain::Tracer;
 use serde::Serialize;
 use serde_json::Value;
 use std::borrow::Cow;
 use std::cell::Cell;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 static TRUE: Value = Value::Bool(true);
@@ -161,6 +161,7 @@ struct SegmentData<'f> {
 pub struct Engine<'f> {
     file: &'f FlagsFile,
     segments: Vec<SegmentData<'f>>,
+    segment_index: HashMap<&'f str, usize>,
 }
 
 /// A rule with its segment and variant names resolved.
@@ -267,8 +268,16 @@ impl<'f> Engine<'f> {
                 users: s.users.iter().map(String::as_str).collect(),
                 when: &s.when,
             })
-            .collect();
-        Engine { file, segments }
+            .collect::<Vec<_>>();
+        let mut segment_index = HashMap::with_capacity(segments.len());
+        for (i, s) in segments.iter().enumerate() {
+            segment_index.entry(s.key).or_insert(i);
+        }
+        Engine {
+            file,
+            segments,
+            segment_index,
+        }
     }
 
     /// The flags file.
@@ -277,7 +286,40 @@ impl<'f> Engine<'f> {
     }
 
     fn segment_index(&self, name: &str) -> Option<usize> {
-        self.segments.iter().position(|s| s.key == name)
+        self.segment_index.get(name).copied()
+    }
+
+    /// The top-level context attributes that evaluating `flags` can read: batch
+    /// evaluation keeps only these from each line. Includes the literal dotted names,
+    /// which a context may hold as single keys.
+    pub fn attributes_used(&self, flags: &[Prepared]) -> Vec<String> {
+        let mut out: Vec<String> = vec!["segment".into(), "segments".into()];
+        let mut add = |path: &[String], attribute: &str| {
+            for name in path
+                .first()
+                .map(String::as_str)
+                .into_iter()
+                .chain([attribute])
+            {
+                if !out.iter().any(|o| o == name) {
+                    out.push(name.to_string());
+                }
+            }
+        };
+        for s in &self.segments {
+            for c in s.when {
+                add(&c.path, &c.attribute);
+            }
+        }
+        for p in flags {
+            add(&p.bucket_path, &p.bucket_attr);
+            for rule in p.targeting.rules.iter().flatten() {
+                for c in &rule.when {
+                    add(&c.path, &c.attribute);
+                }
+            }
+        }
+        out
     }
 
     /// Applies `env`'s overrides to `flag` and resolves names, once, for many
@@ -338,10 +380,10 @@ impl<'f> Engine<'f> {
 
     /// How the context is in segment `idx`, if it is: `users`, `when`, or its
     /// `segment`/`segments` attribute.
-    fn membership(
+    fn membership<C: Attributes + ?Sized>(
         &self,
         idx: Option<usize>,
-        ctx: &Context,
+        ctx: &C,
         key: Option<&str>,
     ) -> Option<&'static str> {
         let seg = self.segments.get(idx?)?;
@@ -359,10 +401,10 @@ impl<'f> Engine<'f> {
     }
 
     /// The first of `segs` the context is in, with how.
-    fn first_segment(
+    fn first_segment<C: Attributes + ?Sized>(
         &self,
         segs: &[Option<usize>],
-        ctx: &Context,
+        ctx: &C,
         key: Option<&str>,
     ) -> Option<(&'f str, &'static str)> {
         segs.iter().find_map(|&i| {
@@ -373,10 +415,10 @@ impl<'f> Engine<'f> {
 
     /// Evaluates a prepared flag for `ctx` (design 3.1). `pin` fixes the rollout bucket
     /// (1..=100) instead of hashing, for tests; `trace`, when given, receives each step.
-    pub fn evaluate<'p>(
+    pub fn evaluate<'p, C: Attributes + ?Sized>(
         &self,
         p: &'p Prepared<'f>,
-        ctx: &Context,
+        ctx: &C,
         pin: Option<u8>,
         trace: Option<&mut Vec<Step>>,
     ) -> EvalResult<'p> {
@@ -666,10 +708,10 @@ fn bucket_source(p: &Prepared, pin: Option<u8>, key: Option<&str>) -> String {
 
 /// Whether the context names `segment` in its `segment` or `segments` attribute (as
 /// the seed's `isFeatureEnabled` does).
-fn named_in(ctx: &Context, segment: &str) -> bool {
+fn named_in<C: Attributes + ?Sized>(ctx: &C, segment: &str) -> bool {
     ["segment", "segments"]
         .iter()
-        .any(|attr| match ctx.get(*attr) {
+        .any(|attr| match ctx.attr(attr) {
             Some(Value::String(s)) => s == segment,
             Some(Value::Array(items)) => items.iter().any(|i| i.as_str() == Some(segment)),
             _ => false,

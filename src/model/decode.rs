@@ -484,6 +484,9 @@ fn keyed_entries<'n>(
         return Vec::new();
     };
     let mut out: Vec<(String, &Node, &Node)> = Vec::new();
+    // Index of first definitions: a linear search per key made 10,000 flags quadratic.
+    let mut first_line: std::collections::HashMap<String, u32> =
+        std::collections::HashMap::with_capacity(entries.len());
     for (key, value) in entries {
         let Some(name) = key
             .scalar_text()
@@ -508,8 +511,7 @@ fn keyed_entries<'n>(
             };
             dec.error(key.pos, "invalid-key", message);
         }
-        if let Some((_, first, _)) = out.iter().find(|(n, _, _)| *n == name) {
-            let line = first.pos.line;
+        if let Some(line) = first_line.get(&name) {
             dec.error(
                 key.pos,
                 "duplicate-key",
@@ -517,6 +519,7 @@ fn keyed_entries<'n>(
             );
             continue;
         }
+        first_line.insert(name.clone(), key.pos.line);
         out.push((name, key, value));
     }
     out

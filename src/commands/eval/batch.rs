@@ -7,7 +7,7 @@ use super::show_value;
 use crate::Outcome;
 use crate::cli::{EvalArgs, Format};
 use crate::error::{Error, Result};
-use crate::eval::batch::{ChunkResult, FlagCounts, Mode, process_chunk};
+use crate::eval::batch::{ChunkResult, FlagCounts, KeySet, Mode, process_chunk};
 use crate::eval::{Engine, Prepared};
 use crate::report::{self, JSON_VERSION, markdown};
 use comfy_table::{Attribute, Cell, CellAlignment, ContentArrangement, Table, presets};
@@ -117,6 +117,8 @@ pub(super) fn run(
         next_line: 1,
         eof: false,
     };
+    let keys = KeySet::new(engine.attributes_used(prepared));
+    let keys = &keys;
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 8));
     let mut out = stdout();
     let mut totals = Totals {
@@ -129,10 +131,7 @@ pub(super) fn run(
     loop {
         let mut chunks = Vec::with_capacity(workers);
         while chunks.len() < workers {
-            match reader
-                .next_chunk()
-                .map_err(|e| Error::read(path, e))?
-            {
+            match reader.next_chunk().map_err(|e| Error::read(path, e))? {
                 Some(c) => chunks.push(c),
                 None => break,
             }
@@ -146,13 +145,22 @@ pub(super) fn run(
                 .iter()
                 .map(|c| {
                     s.spawn(move || {
-                        process_chunk(engine, prepared, &c.bytes, c.first_line, mode, keep_going)
+                        process_chunk(
+                            engine,
+                            prepared,
+                            keys,
+                            &c.bytes,
+                            c.first_line,
+                            mode,
+                            keep_going,
+                        )
                     })
                 })
                 .collect();
             let mut all = vec![process_chunk(
                 engine,
                 prepared,
+                keys,
                 &chunks[0].bytes,
                 chunks[0].first_line,
                 mode,
@@ -194,7 +202,10 @@ pub(super) fn run(
                     file: display,
                     line: bad.line.min(u64::from(u32::MAX)) as u32,
                     column: bad.column.min(u64::from(u32::MAX)) as u32,
-                    message: format!("{} (pass --keep-going to skip malformed lines)", bad.message),
+                    message: format!(
+                        "{} (pass --keep-going to skip malformed lines)",
+                        bad.message
+                    ),
                 });
             }
         }
@@ -267,7 +278,10 @@ fn value_rows<'p>(p: &'p Prepared, c: &FlagCounts<'p>) -> Vec<ValueRow<'p>> {
     let variants = p.targeting.variants.as_deref().unwrap_or(&[]);
     let total_weight: u64 = variants.iter().map(|v| u64::from(v.weight.value)).sum();
     for (_, r) in &mut rows {
-        if let Some(v) = r.variant.and_then(|n| variants.iter().find(|v| v.name == n)) {
+        if let Some(v) = r
+            .variant
+            .and_then(|n| variants.iter().find(|v| v.name == n))
+        {
             r.configured = Some(percent(u64::from(v.weight.value), total_weight));
         }
     }
@@ -344,7 +358,14 @@ fn write_summary<W: Write>(
         report::write_json(out, &doc)?;
         return Ok(());
     }
-    let header = ["flag", "value", "variant", "contexts", "share", "configured"];
+    let header = [
+        "flag",
+        "value",
+        "variant",
+        "contexts",
+        "share",
+        "configured",
+    ];
     let mut body: Vec<Vec<String>> = Vec::new();
     for (p, c, rows) in &flags {
         for r in rows {
