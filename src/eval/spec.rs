@@ -171,11 +171,16 @@ fn decode_case(
                 };
                 if let Some(allowed) = &flags.settings.environments {
                     if !allowed.iter().any(|a| a.value == env.value) {
-                        let hint = did_you_mean(&env.value, allowed.iter().map(|a| a.value.as_str()));
+                        let names: Vec<&str> = allowed.iter().map(|a| a.value.as_str()).collect();
+                        let hint = did_you_mean(&env.value, names.iter().copied());
                         dec.error(
                             env.pos,
                             "unknown-environment",
-                            format!("{what} uses environment `{}`, which is not in settings.environments{hint}", env.value),
+                            format!(
+                                "{what} uses environment `{}`, which is not in settings.environments ({}){hint}",
+                                env.value,
+                                names.join(", ")
+                            ),
                         );
                     }
                 }

@@ -3,3 +3,5 @@
 
 mod basics;
 mod common;
+mod eval;
+mod test_cmd;
