@@ -31,6 +31,8 @@ struct Chunk {
 /// Splits a stream into chunks that end at a newline.
 struct ChunkReader<R> {
     reader: R,
+    /// Bytes to read per chunk (at least; a chunk always ends at a newline).
+    size: usize,
     carry: Vec<u8>,
     next_line: u64,
     eof: bool,
@@ -39,7 +41,7 @@ struct ChunkReader<R> {
 impl<R: Read> ChunkReader<R> {
     fn next_chunk(&mut self) -> std::io::Result<Option<Chunk>> {
         let mut buf = std::mem::take(&mut self.carry);
-        let mut target = CHUNK;
+        let mut target = self.size;
         loop {
             while buf.len() < target && !self.eof {
                 let old = buf.len();
@@ -75,7 +77,7 @@ impl<R: Read> ChunkReader<R> {
                     ),
                 ));
             }
-            target = buf.len() + CHUNK;
+            target = buf.len() + self.size;
         }
     }
 
@@ -111,8 +113,15 @@ pub(super) fn run(
         let file = std::fs::File::open(path).map_err(|e| Error::read(path, e))?;
         (path.to_string_lossy().into_owned(), Box::new(file))
     };
+    // Output grows with lines times flags: shrink chunks when many flags are evaluated
+    // so that memory stays bounded (a 10,000-flag file gives chunks of a few lines).
+    let size = match mode {
+        Mode::Summary => CHUNK,
+        _ => (CHUNK / prepared.len().max(1)).max(256),
+    };
     let mut reader = ChunkReader {
         reader: input,
+        size,
         carry: Vec::new(),
         next_line: 1,
         eof: false,
