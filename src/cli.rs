@@ -94,6 +94,10 @@ pub enum Command {
     Validate(ValidateArgs),
     /// List flags with type, owner, dates and state
     List(ListArgs),
+    /// Show what flags serve to a context, and why
+    Eval(EvalArgs),
+    /// Check that test contexts get the values they expect (exit 1 on a failure)
+    Test(TestArgs),
     /// Add a flag to flags.yaml with its required metadata
     New(NewArgs),
     /// Delete a flag from flags.yaml and list the code references left to delete
@@ -127,6 +131,52 @@ pub struct ListArgs {
     /// Only flags expiring within DAYS days (not yet expired)
     #[arg(long, value_name = "DAYS")]
     pub expiring: Option<u32>,
+}
+
+/// `flagctl eval`.
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// Flags to evaluate (keys or aliases) [default: every flag]
+    #[arg(value_name = "FLAG")]
+    pub keys: Vec<String>,
+    /// A context attribute KEY=VALUE (dots nest: account.plan=pro; numbers and booleans
+    /// are typed), or the NAME of a context in the contexts file; repeatable, applied in order
+    #[arg(long, short = 'c', value_name = "KEY=VALUE|NAME")]
+    pub context: Vec<String>,
+    /// The context as a JSON object; --context entries are applied on top
+    #[arg(long, value_name = "JSON")]
+    pub context_json: Option<String>,
+    /// The named contexts file [default: settings.contexts, else fixtures/contexts.yaml]
+    #[arg(long, value_name = "PATH")]
+    pub contexts: Option<PathBuf>,
+    /// Apply this environment's overrides
+    #[arg(long, short = 'e', value_name = "NAME")]
+    pub env: Option<String>,
+    /// Print each step of the evaluation for each flag
+    #[arg(long, conflicts_with = "contexts_file")]
+    pub explain: bool,
+    /// Evaluate every context of a JSON Lines file (`-` for stdin): one result per
+    /// context and flag (jsonl), or with --summary the counts per value
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["context", "context_json"])]
+    pub contexts_file: Option<PathBuf>,
+    /// With --contexts-file: per flag, how many contexts got each value and the observed
+    /// versus configured rollout
+    #[arg(long, requires = "contexts_file")]
+    pub summary: bool,
+    /// With --contexts-file: skip malformed lines (reported on stderr) instead of stopping
+    #[arg(long, requires = "contexts_file")]
+    pub keep_going: bool,
+}
+
+/// `flagctl test`.
+#[derive(Debug, Args)]
+pub struct TestArgs {
+    /// Spec files [default: flags.test.yaml and tests/flags/*.yaml next to flags.yaml]
+    #[arg(value_name = "SPEC")]
+    pub specs: Vec<PathBuf>,
+    /// The named contexts file [default: settings.contexts, else fixtures/contexts.yaml]
+    #[arg(long, value_name = "PATH")]
+    pub contexts: Option<PathBuf>,
 }
 
 /// `flagctl new`.

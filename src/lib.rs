@@ -8,6 +8,7 @@ pub mod audit;
 pub mod cli;
 pub mod commands;
 pub mod error;
+pub mod eval;
 pub mod fsutil;
 pub mod model;
 pub mod report;

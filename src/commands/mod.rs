@@ -2,10 +2,12 @@
 //! orchestration, and returns an [`Outcome`].
 
 pub mod completions;
+pub mod eval;
 pub mod list;
 pub mod new;
 pub mod remove;
 pub mod schema;
+pub mod test;
 pub mod validate;
 mod write;
 
@@ -116,6 +118,8 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
     match cli.command {
         Command::Validate(args) => validate::run(&ctx, &args),
         Command::List(args) => list::run(&ctx, &args),
+        Command::Eval(args) => eval::run(&ctx, &args),
+        Command::Test(args) => test::run(&ctx, &args),
         Command::New(args) => new::run(&ctx, &args),
         Command::Remove(args) => remove::run(&ctx, &args),
         Command::Schema => schema::run(&ctx),

@@ -511,9 +511,11 @@ fn keyed_entries<'n>(
     let Some(entries) = dec.map(node, &format!("`{what}`")) else {
         return Vec::new();
     };
-    // Key => line of its first definition; a map, since files hold thousands of flags.
-    let mut first_line: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
     let mut out: Vec<(String, &Node, &Node)> = Vec::new();
+    // Key => line of its first definition: a linear search per key made 10,000 flags
+    // quadratic.
+    let mut first_line: std::collections::HashMap<String, u32> =
+        std::collections::HashMap::with_capacity(entries.len());
     for (key, value) in entries {
         let Some(name) = key
             .scalar_text()

@@ -4,5 +4,7 @@
 mod basics;
 mod common;
 mod edit;
+mod eval;
 mod list;
+mod test_cmd;
 mod validate;

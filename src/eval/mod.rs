@@ -1,0 +1,722 @@
+//! The evaluation engine (design section 3): what a flag serves to a context, and why.
+//! No I/O happens here; commands load files and print results.
+//!
+//! Usage: build an [`Engine`] once per flags file, [`Engine::prepare`] each flag once
+//! per environment (this applies overrides and resolves segment and variant names, so
+//! the per-context work is only matching and hashing), then call [`Engine::evaluate`]
+//! for each context.
+
+pub mod batch;
+pub mod conditions;
+pub mod context;
+pub mod explain;
+pub mod hash;
+pub mod output;
+pub mod spec;
+
+pub use context::Context;
+pub use explain::Step;
+
+use crate::model::{Condition, Flag, FlagsFile, Serve, Targeting};
+use conditions::condition_holds;
+use context::{Attributes, bucket_text, lookup};
+use explain::Tracer;
+use serde::Serialize;
+use serde_json::Value;
+use std::borrow::Cow;
+use std::cell::Cell;
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+
+static TRUE: Value = Value::Bool(true);
+static FALSE: Value = Value::Bool(false);
+static NULL: Value = Value::Null;
+
+/// Why a value was served (OpenFeature's vocabulary, plus `KILL_SWITCH`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Reason {
+    /// The flag has no targeting: everyone gets `value`.
+    Static,
+    /// A rule or the flag's segments matched.
+    TargetingMatch,
+    /// A percentage decided: rollout or variants.
+    Split,
+    /// The context is in none of the flag's segments.
+    Default,
+    /// `enabled: false`.
+    Disabled,
+    /// `kill_switch: true`.
+    KillSwitch,
+    /// Evaluation failed; see the error code.
+    Error,
+}
+
+impl Reason {
+    /// Every reason with its name.
+    pub const ALL: [(&'static str, Reason); 7] = [
+        ("STATIC", Reason::Static),
+        ("TARGETING_MATCH", Reason::TargetingMatch),
+        ("SPLIT", Reason::Split),
+        ("DEFAULT", Reason::Default),
+        ("DISABLED", Reason::Disabled),
+        ("KILL_SWITCH", Reason::KillSwitch),
+        ("ERROR", Reason::Error),
+    ];
+
+    /// The name used in output and test specs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::Static => "STATIC",
+            Reason::TargetingMatch => "TARGETING_MATCH",
+            Reason::Split => "SPLIT",
+            Reason::Default => "DEFAULT",
+            Reason::Disabled => "DISABLED",
+            Reason::KillSwitch => "KILL_SWITCH",
+            Reason::Error => "ERROR",
+        }
+    }
+
+    /// Parses a reason name.
+    pub fn parse(s: &str) -> Option<Reason> {
+        Self::ALL.iter().find(|(n, _)| *n == s).map(|(_, r)| *r)
+    }
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Why evaluation failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ErrorCode {
+    /// No flag has this key.
+    FlagNotFound,
+    /// A bucket was needed but the context lacks the `bucket_by` attribute.
+    TargetingKeyMissing,
+}
+
+impl ErrorCode {
+    /// The name used in output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::FlagNotFound => "FLAG_NOT_FOUND",
+            ErrorCode::TargetingKeyMissing => "TARGETING_KEY_MISSING",
+        }
+    }
+}
+
+/// The result of one evaluation. Serializes to exactly the JSON fields of design 3.1.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct EvalResult<'p> {
+    /// The flag key.
+    pub flag: &'p str,
+    /// The value served.
+    pub value: &'p Value,
+    /// The variant served, if any.
+    pub variant: Option<&'p str>,
+    /// Why.
+    pub reason: Reason,
+    /// The matched rule's name (its index when unnamed).
+    pub rule: Option<&'p str>,
+    /// The context's rollout bucket (1..=100), when one was computed.
+    pub bucket: Option<u8>,
+    /// Set when `reason` is `ERROR`.
+    pub error_code: Option<ErrorCode>,
+    /// Which step of design 3.1 decided (1..=7; 0 for an unknown flag). Used by the
+    /// rollout summary; not part of the JSON contract.
+    #[serde(skip)]
+    pub step: u8,
+}
+
+impl<'p> EvalResult<'p> {
+    /// The result for a key that names no flag.
+    pub fn not_found(flag: &'p str) -> Self {
+        EvalResult {
+            flag,
+            value: &NULL,
+            variant: None,
+            reason: Reason::Error,
+            rule: None,
+            bucket: None,
+            error_code: Some(ErrorCode::FlagNotFound),
+            step: 0,
+        }
+    }
+}
+
+/// A segment with its `users` in a set, ready for matching.
+#[derive(Debug)]
+struct SegmentData<'f> {
+    key: &'f str,
+    users: HashSet<&'f str>,
+    when: &'f [Condition],
+}
+
+/// Evaluates the flags of one file.
+#[derive(Debug)]
+pub struct Engine<'f> {
+    file: &'f FlagsFile,
+    segments: Vec<SegmentData<'f>>,
+    segment_index: HashMap<&'f str, usize>,
+}
+
+/// A rule with its segment and variant names resolved.
+#[derive(Debug)]
+struct RuleData {
+    label: String,
+    /// Indexes into the engine's segments; `None` for an undefined name (never matches).
+    segments: Vec<Option<usize>>,
+    /// Index into the flag's variants when the rule serves a variant.
+    variant: Option<Option<usize>>,
+}
+
+/// One flag in one environment, with everything that does not depend on the context
+/// worked out once.
+#[derive(Debug)]
+pub struct Prepared<'f> {
+    /// The flag as written.
+    pub flag: &'f Flag,
+    /// The environment, when one was given and the flag overrides it.
+    pub env: Option<String>,
+    /// The evaluation fields with the environment's overrides applied.
+    pub targeting: Cow<'f, Targeting>,
+    salt: String,
+    bucket_attr: String,
+    bucket_path: Vec<String>,
+    /// Flag-level segments; `None` when absent or empty.
+    segments: Option<Vec<Option<usize>>>,
+    rules: Vec<RuleData>,
+    total_weight: u32,
+    is_static: bool,
+}
+
+impl Prepared<'_> {
+    /// The hash group: `salt`, defaulting to the flag key.
+    pub fn salt(&self) -> &str {
+        &self.salt
+    }
+
+    /// The bucketing attribute (`bucket_by`, default `userId`).
+    pub fn bucket_attribute(&self) -> &str {
+        &self.bucket_attr
+    }
+
+    /// The value served when off.
+    pub fn off_value(&self) -> &Value {
+        self.targeting.off.as_ref().map_or(&FALSE, |v| &v.value)
+    }
+
+    /// The value served when on and nothing else applies.
+    pub fn on_value(&self) -> &Value {
+        self.targeting.value.as_ref().map_or(&TRUE, |v| &v.value)
+    }
+}
+
+/// The context's bucketing key and the buckets derived from it, computed at most once
+/// per evaluation.
+struct Keyed<'a> {
+    salt: &'a str,
+    text: Option<Cow<'a, str>>,
+    pin: Option<u8>,
+    rollout: Cell<Option<u8>>,
+}
+
+impl Keyed<'_> {
+    fn present(&self) -> bool {
+        self.pin.is_some() || self.text.is_some()
+    }
+
+    /// The rollout bucket, or `None` when the context has no bucketing key.
+    fn rollout(&self) -> Option<u8> {
+        if self.rollout.get().is_none() {
+            self.rollout.set(match (self.pin, &self.text) {
+                (Some(pin), _) => Some(pin),
+                (None, Some(text)) => Some(hash::rollout_bucket(self.salt, text)),
+                (None, None) => None,
+            });
+        }
+        self.rollout.get()
+    }
+
+    fn key(&self) -> Option<&str> {
+        self.text.as_deref()
+    }
+
+    /// The variant bucket (1..=total). A pinned bucket is a percentile, so it is scaled
+    /// to the total weight.
+    fn variant(&self, total: u32) -> Option<u32> {
+        match (self.pin, &self.text) {
+            (Some(pin), _) => Some((u32::from(pin.clamp(1, 100)) - 1) * total / 100 + 1),
+            (None, Some(text)) => Some(hash::variant_bucket(self.salt, text, total)),
+            (None, None) => None,
+        }
+    }
+}
+
+impl<'f> Engine<'f> {
+    /// Prepares the file's segments for matching.
+    pub fn new(file: &'f FlagsFile) -> Self {
+        let segments = file
+            .segments
+            .iter()
+            .map(|s| SegmentData {
+                key: &s.key,
+                users: s.users.iter().map(String::as_str).collect(),
+                when: &s.when,
+            })
+            .collect::<Vec<_>>();
+        let mut segment_index = HashMap::with_capacity(segments.len());
+        for (i, s) in segments.iter().enumerate() {
+            segment_index.entry(s.key).or_insert(i);
+        }
+        Engine {
+            file,
+            segments,
+            segment_index,
+        }
+    }
+
+    /// The flags file.
+    pub fn file(&self) -> &'f FlagsFile {
+        self.file
+    }
+
+    fn segment_index(&self, name: &str) -> Option<usize> {
+        self.segment_index.get(name).copied()
+    }
+
+    /// The top-level context attributes that evaluating `flags` can read: batch
+    /// evaluation keeps only these from each line. Includes the literal dotted names,
+    /// which a context may hold as single keys.
+    pub fn attributes_used(&self, flags: &[Prepared]) -> Vec<String> {
+        let mut out: Vec<String> = vec!["segment".into(), "segments".into()];
+        let mut add = |path: &[String], attribute: &str| {
+            for name in path
+                .first()
+                .map(String::as_str)
+                .into_iter()
+                .chain([attribute])
+            {
+                if !out.iter().any(|o| o == name) {
+                    out.push(name.to_string());
+                }
+            }
+        };
+        for s in &self.segments {
+            for c in s.when {
+                add(&c.path, &c.attribute);
+            }
+        }
+        for p in flags {
+            add(&p.bucket_path, &p.bucket_attr);
+            for rule in p.targeting.rules.iter().flatten() {
+                for c in &rule.when {
+                    add(&c.path, &c.attribute);
+                }
+            }
+        }
+        out
+    }
+
+    /// Applies `env`'s overrides to `flag` and resolves names, once, for many
+    /// evaluations.
+    pub fn prepare(&self, flag: &'f Flag, env: Option<&str>) -> Prepared<'f> {
+        let targeting = flag.targeting_for(env);
+        let env = env
+            .filter(|e| flag.environments.iter().any(|o| o.name == *e))
+            .map(str::to_string);
+        let salt = targeting
+            .salt
+            .as_ref()
+            .map_or_else(|| flag.key.clone(), |s| s.value.clone());
+        let bucket_attr = targeting.bucket_attribute().to_string();
+        let bucket_path = bucket_attr.split('.').map(str::to_string).collect();
+        let segments = targeting
+            .segments
+            .as_ref()
+            .filter(|s| !s.is_empty())
+            .map(|s| s.iter().map(|n| self.segment_index(&n.value)).collect());
+        let variants = targeting.variants.as_deref().unwrap_or(&[]);
+        let rules = targeting
+            .rules
+            .iter()
+            .flatten()
+            .map(|r| RuleData {
+                label: r.label(),
+                segments: r
+                    .segments
+                    .iter()
+                    .map(|n| self.segment_index(&n.value))
+                    .collect(),
+                variant: match &r.serve {
+                    Serve::Value(_) => None,
+                    Serve::Variant(name) => {
+                        Some(variants.iter().position(|v| v.name == name.value))
+                    }
+                },
+            })
+            .collect();
+        let total_weight = variants
+            .iter()
+            .fold(0u32, |t, v| t.saturating_add(v.weight.value));
+        let is_static = targeting.is_static();
+        Prepared {
+            flag,
+            env,
+            targeting,
+            salt,
+            bucket_attr,
+            bucket_path,
+            segments,
+            rules,
+            total_weight,
+            is_static,
+        }
+    }
+
+    /// How the context is in segment `idx`, if it is: `users`, `when`, or its
+    /// `segment`/`segments` attribute.
+    fn membership<C: Attributes + ?Sized>(
+        &self,
+        idx: Option<usize>,
+        ctx: &C,
+        key: Option<&str>,
+    ) -> Option<&'static str> {
+        let seg = self.segments.get(idx?)?;
+        if key.is_some_and(|k| seg.users.contains(k)) {
+            return Some("listed in users");
+        }
+        if named_in(ctx, seg.key) {
+            return Some("by the context's segment attribute");
+        }
+        // An empty `when` would hold vacuously; it must not put everyone in the segment.
+        if !seg.when.is_empty() && seg.when.iter().all(|c| condition_holds(c, ctx)) {
+            return Some("its conditions hold");
+        }
+        None
+    }
+
+    /// The first of `segs` the context is in, with how.
+    fn first_segment<C: Attributes + ?Sized>(
+        &self,
+        segs: &[Option<usize>],
+        ctx: &C,
+        key: Option<&str>,
+    ) -> Option<(&'f str, &'static str)> {
+        segs.iter().find_map(|&i| {
+            let how = self.membership(i, ctx, key)?;
+            Some((self.segments.get(i?)?.key, how))
+        })
+    }
+
+    /// Evaluates a prepared flag for `ctx` (design 3.1). `pin` fixes the rollout bucket
+    /// (1..=100) instead of hashing, for tests; `trace`, when given, receives each step.
+    pub fn evaluate<'p, C: Attributes + ?Sized>(
+        &self,
+        p: &'p Prepared<'f>,
+        ctx: &C,
+        pin: Option<u8>,
+        trace: Option<&mut Vec<Step>>,
+    ) -> EvalResult<'p> {
+        let mut t = Tracer::new(trace);
+        let tg: &'p Targeting = &p.targeting;
+        let off = p.off_value();
+        let mut result = EvalResult {
+            flag: &p.flag.key,
+            value: off,
+            variant: None,
+            reason: Reason::Error,
+            rule: None,
+            bucket: None,
+            error_code: None,
+            step: 1,
+        };
+        if t.on() {
+            if let Some(env) = &p.env {
+                t.step(0, format!("environment `{env}` overrides apply"));
+            }
+        }
+
+        // 1. Kill switch.
+        if tg.is_killed() {
+            t.step(1, "kill_switch: true → off (KILL_SWITCH)".into());
+            result.reason = Reason::KillSwitch;
+            return result;
+        }
+        t.step_with(1, || "kill_switch: false".into());
+
+        // 2. Enabled.
+        result.step = 2;
+        if !tg.is_enabled() {
+            t.step(2, "enabled: false → off (DISABLED)".into());
+            result.reason = Reason::Disabled;
+            return result;
+        }
+        t.step_with(2, || "enabled: true".into());
+
+        let attr = lookup(ctx, &p.bucket_path, &p.bucket_attr);
+        let keyed = Keyed {
+            salt: &p.salt,
+            text: attr.map(bucket_text),
+            pin,
+            rollout: Cell::new(None),
+        };
+
+        // 3. Flag-level segments.
+        result.step = 3;
+        if let Some(segs) = &p.segments {
+            match self.first_segment(segs, ctx, keyed.key()) {
+                Some((name, how)) => {
+                    t.step_with(3, || format!("segments {}: in `{name}` ({how})", names(tg)));
+                }
+                None => {
+                    t.step_with(3, || {
+                        format!("segments {}: in none → off (DEFAULT)", names(tg))
+                    });
+                    result.reason = Reason::Default;
+                    return result;
+                }
+            }
+        } else {
+            t.step_with(3, || "segments: none".into());
+        }
+
+        // 4. Rollout.
+        result.step = 4;
+        let rollout = tg.rollout_percent();
+        if rollout < 100 {
+            let bucket = keyed.rollout();
+            result.bucket = bucket;
+            match bucket {
+                _ if rollout == 0 => {
+                    t.step(4, "rollout 0: off for everyone → off (SPLIT)".into());
+                    result.reason = Reason::Split;
+                    return result;
+                }
+                None => {
+                    t.step_with(4, || {
+                        format!(
+                            "rollout {rollout}: the context has no `{}` to bucket by → off (ERROR, TARGETING_KEY_MISSING)",
+                            p.bucket_attr
+                        )
+                    });
+                    result.reason = Reason::Error;
+                    result.error_code = Some(ErrorCode::TargetingKeyMissing);
+                    return result;
+                }
+                Some(b) if b > rollout => {
+                    t.step_with(4, || {
+                        format!(
+                            "rollout {rollout}: {} → bucket {b} > {rollout} → off (SPLIT)",
+                            bucket_source(p, pin, keyed.key())
+                        )
+                    });
+                    result.reason = Reason::Split;
+                    return result;
+                }
+                Some(b) => t.step_with(4, || {
+                    format!(
+                        "rollout {rollout}: {} → bucket {b} <= {rollout} → in",
+                        bucket_source(p, pin, keyed.key())
+                    )
+                }),
+            }
+        } else {
+            t.step_with(4, || "rollout 100: everyone".into());
+        }
+
+        // 5. Rules, first match wins.
+        result.step = 5;
+        let variants = tg.variants.as_deref().unwrap_or(&[]);
+        let rules = tg.rules.as_deref().unwrap_or(&[]);
+        if rules.is_empty() {
+            t.step_with(5, || "rules: none".into());
+        }
+        for (rule, data) in rules.iter().zip(&p.rules) {
+            let label = data.label.as_str();
+            if let Some(failed) = rule.when.iter().find(|c| !condition_holds(c, ctx)) {
+                t.step_with(5, || {
+                    format!(
+                        "rule `{label}`: {} → no match",
+                        explain::failed_condition(failed, ctx)
+                    )
+                });
+                continue;
+            }
+            if !data.segments.is_empty()
+                && self
+                    .first_segment(&data.segments, ctx, keyed.key())
+                    .is_none()
+            {
+                t.step_with(5, || {
+                    let list: Vec<&str> = rule.segments.iter().map(|s| s.value.as_str()).collect();
+                    format!(
+                        "rule `{label}`: in none of segments [{}] → no match",
+                        list.join(", ")
+                    )
+                });
+                continue;
+            }
+            if let Some(r) = rule.rollout.as_ref().map(|r| r.value).filter(|r| *r < 100) {
+                let bucket = if keyed.present() {
+                    keyed.rollout()
+                } else {
+                    None
+                };
+                if bucket.is_some() {
+                    result.bucket = bucket;
+                }
+                match bucket {
+                    Some(b) if r > 0 && b <= r => {
+                        t.step_with(5, || {
+                            format!("rule `{label}`: rollout {r}, bucket {b} <= {r}")
+                        });
+                    }
+                    Some(b) => {
+                        t.step_with(5, || {
+                            format!("rule `{label}`: rollout {r}, bucket {b} > {r} → no match")
+                        });
+                        continue;
+                    }
+                    None => {
+                        t.step_with(5, || {
+                            format!(
+                                "rule `{label}`: rollout {r} needs `{}`, which the context lacks → no match",
+                                p.bucket_attr
+                            )
+                        });
+                        continue;
+                    }
+                }
+            }
+            let (value, variant) = match (&rule.serve, data.variant) {
+                (Serve::Value(v), _) => (&v.value, None),
+                (Serve::Variant(_), Some(Some(i))) => {
+                    let v = &variants[i];
+                    (&v.value.value, Some(v.name.as_str()))
+                }
+                (Serve::Variant(name), _) => {
+                    t.step_with(5, || {
+                        format!(
+                            "rule `{label}`: serves undefined variant `{}` → skipped",
+                            name.value
+                        )
+                    });
+                    continue;
+                }
+            };
+            t.step_with(5, || {
+                let what = match variant {
+                    Some(name) => format!("variant `{name}` = {}", explain::show(value)),
+                    None => explain::show(value),
+                };
+                format!("rule `{label}` matches → {what} (TARGETING_MATCH)")
+            });
+            result.value = value;
+            result.variant = variant;
+            result.reason = Reason::TargetingMatch;
+            result.rule = Some(label);
+            return result;
+        }
+
+        // 6. Weighted variants.
+        result.step = 6;
+        if !variants.is_empty() && p.total_weight > 0 {
+            let total = p.total_weight;
+            let Some(vb) = keyed.variant(total) else {
+                t.step_with(6, || {
+                    format!(
+                        "variants: the context has no `{}` to bucket by → off (ERROR, TARGETING_KEY_MISSING)",
+                        p.bucket_attr
+                    )
+                });
+                result.reason = Reason::Error;
+                result.error_code = Some(ErrorCode::TargetingKeyMissing);
+                return result;
+            };
+            result.bucket = keyed.rollout();
+            let mut running = 0u32;
+            let chosen = variants
+                .iter()
+                .find(|v| {
+                    running = running.saturating_add(v.weight.value);
+                    running >= vb
+                })
+                .unwrap_or(&variants[variants.len() - 1]);
+            t.step_with(6, || {
+                format!(
+                    "variants: variant bucket {vb} of {total} → `{}` = {} (SPLIT)",
+                    chosen.name,
+                    explain::show(&chosen.value.value)
+                )
+            });
+            result.value = &chosen.value.value;
+            result.variant = Some(&chosen.name);
+            result.reason = Reason::Split;
+            return result;
+        }
+
+        // 7. The on value.
+        result.step = 7;
+        result.value = p.on_value();
+        result.reason = if p.is_static {
+            Reason::Static
+        } else if p.segments.is_some() {
+            Reason::TargetingMatch
+        } else {
+            Reason::Split
+        };
+        t.step_with(7, || {
+            let why = match result.reason {
+                Reason::Static => "no targeting",
+                Reason::TargetingMatch => "in the flag's segments",
+                _ => "nothing else applied",
+            };
+            format!(
+                "value {} ({}: {why})",
+                explain::show(result.value),
+                result.reason
+            )
+        });
+        result
+    }
+}
+
+/// `[a, b]` for the flag's segments.
+fn names(t: &Targeting) -> String {
+    let list: Vec<&str> = t
+        .segments
+        .iter()
+        .flatten()
+        .map(|s| s.value.as_str())
+        .collect();
+    format!("[{}]", list.join(", "))
+}
+
+/// How the bucket was obtained, for the trace.
+fn bucket_source(p: &Prepared, pin: Option<u8>, key: Option<&str>) -> String {
+    match (pin, key) {
+        (Some(_), _) => "bucket pinned by the test".into(),
+        (None, Some(k)) => format!("murmur3(\"{}:{k}\") % 100 + 1", p.salt),
+        (None, None) => "no key".into(),
+    }
+}
+
+/// Whether the context names `segment` in its `segment` or `segments` attribute (as
+/// the seed's `isFeatureEnabled` does).
+fn named_in<C: Attributes + ?Sized>(ctx: &C, segment: &str) -> bool {
+    ["segment", "segments"]
+        .iter()
+        .any(|attr| match ctx.attr(attr) {
+            Some(Value::String(s)) => s == segment,
+            Some(Value::Array(items)) => items.iter().any(|i| i.as_str() == Some(segment)),
+            _ => false,
+        })
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,347 @@
+//! Test spec files for `flagctl test` (design 3.4), decoded and checked against the
+//! flags file like flags.yaml itself: unknown fields, undefined flags, unknown named
+//! contexts and environments, bad buckets and reasons are diagnostics with positions.
+
+use super::Reason;
+use super::context::{Context, NamedContexts};
+use crate::model::decode::Decoder;
+use crate::model::yaml::{self, Kind, Node};
+use crate::model::{FlagsFile, Sp};
+use crate::report::{Diagnostic, Pos};
+use crate::suggest::did_you_mean;
+use serde_json::{Map, Value};
+
+/// Fields of one test.
+pub const TEST_FIELDS: &[&str] = &[
+    "name", "flag", "context", "env", "bucket", "expect", "reason", "variant",
+];
+
+/// One test: evaluate `flag` for `context` and compare.
+#[derive(Debug, Clone)]
+pub struct TestCase {
+    /// `name`, or one made from the flag key and position.
+    pub name: String,
+    /// Where the test starts.
+    pub pos: Pos,
+    /// The flag key.
+    pub flag: Sp<String>,
+    /// The named context used, if any.
+    pub context_name: Option<String>,
+    /// The context (named ones resolved).
+    pub context: Context,
+    /// `env`.
+    pub env: Option<Sp<String>>,
+    /// `bucket`: the pinned rollout bucket, 1..=100.
+    pub bucket: Option<Sp<u8>>,
+    /// `expect`: the expected value.
+    pub expect: Option<Sp<Value>>,
+    /// `reason`.
+    pub reason: Option<Sp<Reason>>,
+    /// `variant`; `Some(None)` (written `variant: null`) expects no variant.
+    pub variant: Option<Sp<Option<String>>>,
+}
+
+/// Decodes a spec file. `contexts` is the named contexts file, when there is one.
+pub fn decode_spec(
+    file: &str,
+    text: &str,
+    flags: &FlagsFile,
+    contexts: Option<&NamedContexts>,
+) -> (Vec<TestCase>, Vec<Diagnostic>) {
+    let mut dec = Decoder::new(file);
+    let mut out = Vec::new();
+    let root = match yaml::parse(text) {
+        Ok(root) => root,
+        Err(e) => {
+            dec.error(e.pos, e.code, e.message);
+            return (out, dec.diagnostics);
+        }
+    };
+    if matches!(root.kind, Kind::Null) {
+        dec.error(
+            root.pos,
+            "empty-file",
+            "the spec file is empty; add `tests:` with a list of tests",
+        );
+        return (out, dec.diagnostics);
+    }
+    let entries = dec.fields(&root, &"the spec file", &[&["tests"]]);
+    if entries.is_empty() && dec.diagnostics.is_empty() {
+        dec.error(
+            root.pos,
+            "missing-field",
+            "the spec file has no `tests:` list",
+        );
+    }
+    for (_, _, tests) in entries {
+        let items: &[Node] = match &tests.kind {
+            Kind::Seq(items) => items,
+            Kind::Null => &[],
+            _ => {
+                dec.wrong_type(tests, &"`tests`", "a list of tests");
+                continue;
+            }
+        };
+        for (i, item) in items.iter().enumerate() {
+            if let Some(case) = decode_case(item, i, flags, contexts, &mut dec) {
+                out.push(case);
+            }
+        }
+    }
+    (out, dec.diagnostics)
+}
+
+fn decode_case(
+    item: &Node,
+    index: usize,
+    flags: &FlagsFile,
+    contexts: Option<&NamedContexts>,
+    dec: &mut Decoder,
+) -> Option<TestCase> {
+    let what = format!("test {}", index + 1);
+    if !matches!(item.kind, Kind::Map(_)) {
+        dec.wrong_type(item, &what, "a mapping with `flag`, `context` and `expect`");
+        return None;
+    }
+    let errors_before = dec.diagnostics.len();
+    let mut case = TestCase {
+        name: String::new(),
+        pos: item.pos,
+        flag: Sp::new(String::new(), item.pos),
+        context_name: None,
+        context: Map::new(),
+        env: None,
+        bucket: None,
+        expect: None,
+        reason: None,
+        variant: None,
+    };
+    let mut has_flag = false;
+    for (field, _, v) in dec.fields(item, &what, &[TEST_FIELDS]) {
+        let field_what = format!("{what} `{field}`");
+        match field {
+            "name" => case.name = dec.string(v, &field_what).map(|s| s.value).unwrap_or_default(),
+            "flag" => {
+                let Some(key) = dec.string(v, &field_what) else {
+                    continue;
+                };
+                has_flag = true;
+                if flags.flag(&key.value).is_none() {
+                    let hint = did_you_mean(&key.value, flags.flags.iter().map(|f| f.key.as_str()));
+                    dec.error(
+                        key.pos,
+                        "undefined-flag",
+                        format!("{what} uses flag `{}`, which flags.yaml does not define{hint}", key.value),
+                    );
+                }
+                case.flag = key;
+            }
+            "context" => match &v.kind {
+                Kind::Map(_) | Kind::Null => {
+                    if let Value::Object(m) = v.to_json() {
+                        case.context = m;
+                    }
+                }
+                Kind::Str(name) => match contexts {
+                    Some(named) => match named.get(name) {
+                        Some(ctx) => {
+                            case.context = ctx.clone();
+                            case.context_name = Some(name.clone());
+                        }
+                        None => {
+                            let hint = did_you_mean(name, named.names());
+                            dec.error(
+                                v.pos,
+                                "unknown-context",
+                                format!("{what} uses context `{name}`, which the contexts file does not define{hint}"),
+                            );
+                        }
+                    },
+                    None => dec.error(
+                        v.pos,
+                        "unknown-context",
+                        format!("{what} uses the named context `{name}` but there is no contexts file; create fixtures/contexts.yaml or set settings.contexts"),
+                    ),
+                },
+                _ => dec.wrong_type(v, &field_what, "a context name or a mapping of attributes"),
+            },
+            "env" => {
+                let Some(env) = dec.string(v, &field_what) else {
+                    continue;
+                };
+                if let Some(allowed) = &flags.settings.environments {
+                    if !allowed.iter().any(|a| a.value == env.value) {
+                        let names: Vec<&str> = allowed.iter().map(|a| a.value.as_str()).collect();
+                        let hint = did_you_mean(&env.value, names.iter().copied());
+                        dec.error(
+                            env.pos,
+                            "unknown-environment",
+                            format!(
+                                "{what} uses environment `{}`, which is not in settings.environments ({}){hint}",
+                                env.value,
+                                names.join(", ")
+                            ),
+                        );
+                    }
+                }
+                case.env = Some(env);
+            }
+            "bucket" => match v.kind {
+                Kind::Int(b) if (1..=100).contains(&b) => case.bucket = Some(Sp::new(b as u8, v.pos)),
+                _ => dec.error(
+                    v.pos,
+                    "invalid-bucket",
+                    format!("{field_what} must be a whole number from 1 to 100, not {}", describe(v)),
+                ),
+            },
+            "expect" => case.expect = dec.value(v, &field_what),
+            "reason" => {
+                let Some(text) = dec.string(v, &field_what) else {
+                    continue;
+                };
+                match Reason::parse(&text.value) {
+                    Some(r) => case.reason = Some(Sp::new(r, text.pos)),
+                    None => {
+                        let hint = did_you_mean(&text.value, Reason::ALL.iter().map(|(n, _)| *n));
+                        let all: Vec<&str> = Reason::ALL.iter().map(|(n, _)| *n).collect();
+                        dec.error(
+                            text.pos,
+                            "unknown-reason",
+                            if hint.is_empty() {
+                                format!("{what}: unknown reason `{}`; use one of {}", text.value, all.join(", "))
+                            } else {
+                                format!("{what}: unknown reason `{}`{hint}", text.value)
+                            },
+                        );
+                    }
+                }
+            }
+            _ => {
+                // variant
+                if matches!(v.kind, Kind::Null) {
+                    case.variant = Some(Sp::new(None, v.pos));
+                } else if let Some(name) = dec.string(v, &field_what) {
+                    case.variant = Some(Sp::new(Some(name.value), name.pos));
+                }
+            }
+        }
+    }
+    if !has_flag {
+        dec.error(
+            item.pos,
+            "missing-field",
+            format!("{what} has no `flag`; add `flag: KEY`"),
+        );
+    }
+    if case.expect.is_none() && case.reason.is_none() && case.variant.is_none() {
+        dec.error(
+            item.pos,
+            "missing-field",
+            format!(
+                "{what} checks nothing; add `expect:` (and optionally `reason:` or `variant:`)"
+            ),
+        );
+    }
+    if let (
+        Some(flag),
+        Some(Sp {
+            value: Some(name),
+            pos,
+        }),
+    ) = (flags.flag(&case.flag.value), &case.variant)
+    {
+        let mut known = flag
+            .targeting
+            .variants
+            .iter()
+            .flatten()
+            .map(|v| v.name.as_str())
+            .collect::<Vec<_>>();
+        for env in &flag.environments {
+            known.extend(
+                env.targeting
+                    .variants
+                    .iter()
+                    .flatten()
+                    .map(|v| v.name.as_str()),
+            );
+        }
+        if !known.contains(&name.as_str()) {
+            let hint = did_you_mean(name, known.iter().copied());
+            dec.error(
+                *pos,
+                "undefined-variant",
+                format!(
+                    "{what} expects variant `{name}`, which flag `{}` does not define{hint}",
+                    flag.key
+                ),
+            );
+        }
+    }
+    if case.name.is_empty() {
+        case.name = format!("{} (line {})", case.flag.value, item.pos.line);
+    }
+    (dec.diagnostics.len() == errors_before).then_some(case)
+}
+
+fn describe(v: &Node) -> String {
+    match &v.kind {
+        Kind::Int(i) => i.to_string(),
+        _ => v.describe().to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::eval::context::decode_contexts;
+    use chrono::NaiveDate;
+    use std::path::Path;
+
+    fn flags() -> FlagsFile {
+        let text = "version: 1\nsettings:\n  environments: [staging, production]\nflags:\n  exp:\n    type: operational\n    owner: t\n    description: d\n    off: a\n    variants:\n      a: { value: a, weight: 1 }\n      b: { value: b, weight: 1 }\n";
+        let today = NaiveDate::from_ymd_opt(2026, 1, 1).expect("date");
+        let loaded = crate::model::load_text(Path::new("flags.yaml"), "flags.yaml", text, today);
+        assert!(!loaded.has_errors(), "{:?}", loaded.diagnostics);
+        loaded.file
+    }
+
+    #[test]
+    fn decodes_a_valid_spec() {
+        let (named, _) = decode_contexts("c.yaml", "contexts:\n  admin: { userId: u-1 }\n");
+        let text = "tests:\n  - name: n\n    flag: exp\n    context: admin\n    env: staging\n    bucket: 42\n    expect: b\n    reason: SPLIT\n    variant: b\n  - flag: exp\n    context: { userId: x }\n    expect: a\n";
+        let (cases, diags) = decode_spec("t.yaml", text, &flags(), Some(&named));
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(cases.len(), 2);
+        assert_eq!(cases[0].context_name.as_deref(), Some("admin"));
+        assert_eq!(cases[0].bucket.as_ref().map(|b| b.value), Some(42));
+        assert_eq!(cases[1].name, "exp (line 10)");
+        assert_eq!(cases[1].context.get("userId"), Some(&Value::from("x")));
+    }
+
+    #[test]
+    fn reports_every_problem_with_positions() {
+        let (named, _) = decode_contexts("c.yaml", "contexts:\n  admin: {}\n");
+        let text = "tests:\n  - flag: exq\n    context: admn\n    env: prod\n    bucket: 0\n    reason: SPILT\n    expct: 1\n  - flag: exp\n    variant: c\n";
+        let (cases, diags) = decode_spec("t.yaml", text, &flags(), Some(&named));
+        assert!(cases.is_empty());
+        let got: Vec<(u32, &str)> = diags.iter().map(|d| (d.line, d.code)).collect();
+        assert_eq!(
+            got,
+            [
+                (7, "unknown-field"),
+                (2, "undefined-flag"),
+                (3, "unknown-context"),
+                (4, "unknown-environment"),
+                (5, "invalid-bucket"),
+                (6, "unknown-reason"),
+                (2, "missing-field"),
+                (9, "undefined-variant"),
+            ]
+        );
+        assert!(diags[0].message.contains("did you mean `expect`"));
+        assert!(diags[1].message.contains("did you mean `exp`"));
+        assert!(diags[2].message.contains("did you mean `admin`"));
+        assert!(diags[5].message.contains("did you mean `SPLIT`"));
+    }
+}
