@@ -4,9 +4,12 @@
 //! ([`error::Error`]) and [`report::Diagnostic`]s; only `main` turns them into text
 //! and exit codes.
 
+pub mod changes;
 pub mod cli;
 pub mod commands;
 pub mod error;
+pub mod git;
+pub mod lifecycle;
 pub mod model;
 pub mod report;
 pub mod suggest;

@@ -1,0 +1,648 @@
+//! The history of the flags file, derived in one walk.
+//!
+//! 1. Walk the commits reachable from the start, children before parents, tracking
+//!    the file's path per commit (following renames: when a commit has the file and a
+//!    parent does not, rename detection runs on that commit only) and keeping the
+//!    commits whose blob differs from every parent's.
+//! 2. Replay those commits oldest first. Each version is split into one text chunk
+//!    per flag ([`changes::split_flags`]); only chunks whose text differs from the
+//!    parent version are parsed, so 5,000 versions of a 2,000-flag file cost a few
+//!    thousand small parses, not 5,000 parses of the whole file. Versions that cannot
+//!    be split safely are parsed whole; versions that do not parse at all (a broken
+//!    historical commit) are skipped, as if the commit had not touched the file.
+
+use super::{GitError, date_of};
+use crate::changes::{self, Chunk, FieldChange, RawFile, RawFlag};
+use chrono::NaiveDate;
+use git2::{DiffFindOptions, Oid, Repository, Sort};
+use serde::Serialize;
+use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
+
+/// A commit that changed the flags file.
+#[derive(Debug, Clone, Serialize)]
+pub struct CommitInfo {
+    /// Full hex id.
+    pub sha: String,
+    /// Abbreviated id (7 characters).
+    pub short: String,
+    /// Commit date (committer time, in the committer's time zone).
+    pub date: NaiveDate,
+    /// Author name.
+    pub author: String,
+    /// Author email.
+    pub email: String,
+    /// First line of the message.
+    pub summary: String,
+    /// The file's path in this commit (differs from today's after a rename).
+    pub path: String,
+    /// Committer time in seconds, to order commits of parallel branches.
+    #[serde(skip)]
+    pub time: i64,
+}
+
+/// What a commit did to one flag.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "change", rename_all = "lowercase")]
+pub enum Change {
+    /// The flag appeared.
+    Added,
+    /// The flag disappeared.
+    Removed,
+    /// Fields changed.
+    Changed {
+        /// The fields, old → new.
+        fields: Vec<FieldChange>,
+    },
+}
+
+/// One commit's change to one flag.
+#[derive(Debug, Clone)]
+pub struct FlagEvent {
+    /// Index into [`FileHistory::commits`].
+    pub commit: usize,
+    /// What changed.
+    pub change: Change,
+}
+
+/// What the history says about one flag.
+#[derive(Debug, Clone, Default)]
+pub struct FlagHistory {
+    /// The commit that introduced the flag (the latest one, if it was removed and
+    /// added again).
+    pub introduced: Option<usize>,
+    /// The latest commit that changed its evaluation fields (its introduction counts).
+    pub last_evaluation_change: Option<usize>,
+    /// How many commits moved `expires` to a later date.
+    pub expires_pushed: u32,
+    /// Every commit that changed the flag, oldest first.
+    pub events: Vec<FlagEvent>,
+    /// The flag as of the starting commit (`None` if it was removed before).
+    pub latest: Option<Rc<RawFlag>>,
+}
+
+/// The history of the flags file from a starting commit.
+#[derive(Debug, Clone)]
+pub struct FileHistory {
+    /// The file's path in the repository at the starting commit.
+    pub path: String,
+    /// Commits that changed the file, oldest first.
+    pub commits: Vec<CommitInfo>,
+    /// Per flag key, every flag that ever appeared.
+    pub flags: HashMap<String, FlagHistory>,
+}
+
+impl FileHistory {
+    /// The history of one flag.
+    pub fn flag(&self, key: &str) -> Option<&FlagHistory> {
+        self.flags.get(key)
+    }
+
+    /// The commit at `index`.
+    pub fn commit(&self, index: usize) -> Option<&CommitInfo> {
+        self.commits.get(index)
+    }
+}
+
+/// The id of the blob at `path` in `tree`, if there is a file there.
+pub(crate) fn blob_at(tree: &git2::Tree<'_>, path: &str) -> Option<Oid> {
+    let entry = tree.get_path(std::path::Path::new(path)).ok()?;
+    (entry.kind() == Some(git2::ObjectType::Blob)).then(|| entry.id())
+}
+
+/// The path `path` had in `parent` when `child` renamed it, found with libgit2's
+/// rename detection. Only called when the file appears in `child`, which is rare.
+fn renamed_from(
+    repo: &Repository,
+    parent: &git2::Tree<'_>,
+    child: &git2::Tree<'_>,
+    path: &str,
+) -> Result<Option<String>, GitError> {
+    let mut diff = repo.diff_tree_to_tree(Some(parent), Some(child), None)?;
+    let mut find = DiffFindOptions::new();
+    find.renames(true);
+    diff.find_similar(Some(&mut find))?;
+    for delta in diff.deltas() {
+        let new = delta
+            .new_file()
+            .path()
+            .map(|p| p.to_string_lossy().replace('\\', "/"));
+        if delta.status() == git2::Delta::Renamed && new.as_deref() == Some(path) {
+            return Ok(delta
+                .old_file()
+                .path()
+                .map(|p| p.to_string_lossy().replace('\\', "/")));
+        }
+    }
+    Ok(None)
+}
+
+/// Where the walk stands at a commit not yet visited: the file's path there (`None`
+/// once the lineage predates the file) and its blob, when a child already looked.
+struct Track {
+    path: Option<Rc<str>>,
+    blob: Option<Option<Oid>>,
+}
+
+/// A commit whose blob differs from all its parents' blobs.
+struct Changed {
+    info: CommitInfo,
+    blob: Oid,
+    /// The first parent's blob, which the change is measured against.
+    parent: Option<Oid>,
+}
+
+pub(crate) fn walk(
+    repo: &Repository,
+    start: git2::Commit<'_>,
+    path: &str,
+    rev: &str,
+) -> Result<FileHistory, GitError> {
+    let start_tree = start.tree()?;
+    let Some(start_blob) = blob_at(&start_tree, path) else {
+        return Err(GitError::NotCommitted {
+            path: path.to_string(),
+            rev: rev.to_string(),
+        });
+    };
+    let mut walk = repo.revwalk()?;
+    walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME)?;
+    walk.push(start.id())?;
+    let mut track: HashMap<Oid, Track> = HashMap::new();
+    track.insert(
+        start.id(),
+        Track {
+            path: Some(Rc::from(path)),
+            blob: Some(Some(start_blob)),
+        },
+    );
+    let mut changed: Vec<Changed> = Vec::new();
+    for oid in walk {
+        let oid = oid?;
+        let Some(t) = track.remove(&oid) else {
+            continue;
+        };
+        let commit = repo.find_commit(oid)?;
+        let Some(path) = t.path else {
+            for p in commit.parent_ids() {
+                track.entry(p).or_insert(Track {
+                    path: None,
+                    blob: None,
+                });
+            }
+            continue;
+        };
+        let tree = commit.tree()?;
+        let blob = match t.blob {
+            Some(b) => b,
+            None => blob_at(&tree, &path),
+        };
+        let Some(blob) = blob else {
+            // The file is not here: this lineage predates it.
+            for p in commit.parent_ids() {
+                track.entry(p).or_insert(Track {
+                    path: None,
+                    blob: None,
+                });
+            }
+            continue;
+        };
+        let mut parent_blobs: Vec<Option<Oid>> = Vec::new();
+        for parent in commit.parents() {
+            let ptree = parent.tree()?;
+            let (ppath, pblob) = match blob_at(&ptree, &path) {
+                Some(b) => (Some(path.clone()), Some(b)),
+                None => match renamed_from(repo, &ptree, &tree, &path)? {
+                    Some(old) => {
+                        let b = blob_at(&ptree, &old);
+                        (Some(Rc::from(old.as_str())), b)
+                    }
+                    None => (None, None),
+                },
+            };
+            parent_blobs.push(pblob);
+            // A lineage that has the file wins over one that does not.
+            match track.entry(parent.id()) {
+                Entry::Occupied(mut e) => {
+                    if e.get().path.is_none() && ppath.is_some() {
+                        e.insert(Track {
+                            path: ppath,
+                            blob: Some(pblob),
+                        });
+                    }
+                }
+                Entry::Vacant(e) => {
+                    e.insert(Track {
+                        path: ppath,
+                        blob: Some(pblob),
+                    });
+                }
+            }
+        }
+        if parent_blobs.iter().all(|p| *p != Some(blob)) {
+            changed.push(Changed {
+                info: info(&commit, &path),
+                blob,
+                parent: parent_blobs.first().copied().flatten(),
+            });
+        }
+    }
+    changed.reverse();
+    replay(repo, changed, start_blob, path)
+}
+
+fn info(commit: &git2::Commit<'_>, path: &str) -> CommitInfo {
+    let sha = commit.id().to_string();
+    let author = commit.author();
+    CommitInfo {
+        short: sha.chars().take(7).collect(),
+        sha,
+        date: date_of(commit.time()),
+        author: String::from_utf8_lossy(author.name_bytes()).into_owned(),
+        email: String::from_utf8_lossy(author.email_bytes()).into_owned(),
+        summary: commit
+            .summary_bytes()
+            .map(|s| String::from_utf8_lossy(s).into_owned())
+            .unwrap_or_default(),
+        path: path.to_string(),
+        time: commit.time().seconds(),
+    }
+}
+
+/// One version of the file, split into flags.
+struct Version {
+    text: String,
+    /// Set when the text was split; `flags[i]` then belongs to `chunks[i]`.
+    chunks: Option<Vec<Chunk>>,
+    flags: Vec<(Rc<str>, Rc<RawFlag>)>,
+}
+
+/// A flag that differs between a version and its parent.
+struct Delta {
+    key: Rc<str>,
+    old: Option<Rc<RawFlag>>,
+    new: Option<Rc<RawFlag>>,
+}
+
+fn replay(
+    repo: &Repository,
+    changed: Vec<Changed>,
+    start_blob: Oid,
+    path: &str,
+) -> Result<FileHistory, GitError> {
+    // Keep a version only while a later commit still needs it as its parent: a linear
+    // history holds one or two versions in memory, not thousands.
+    let mut uses: HashMap<Oid, usize> = HashMap::new();
+    for c in &changed {
+        if let Some(p) = c.parent {
+            *uses.entry(p).or_default() += 1;
+        }
+    }
+    *uses.entry(start_blob).or_default() += 1;
+    let mut versions: HashMap<Oid, Rc<Version>> = HashMap::new();
+    let mut history = FileHistory {
+        path: path.to_string(),
+        commits: Vec::with_capacity(changed.len()),
+        flags: HashMap::new(),
+    };
+    for c in changed {
+        let parent = match c.parent {
+            Some(p) => match versions.get(&p) {
+                Some(v) => Some(v.clone()),
+                None => build(read(repo, p)?, None).0,
+            },
+            None => None,
+        };
+        let (version, deltas) = build(read(repo, c.blob)?, parent.as_deref());
+        let version = match version_or_parent(version, parent.as_ref()) {
+            Some(v) => v,
+            None => Rc::new(Version {
+                text: String::new(),
+                chunks: None,
+                flags: Vec::new(),
+            }),
+        };
+        if let Some(p) = c.parent {
+            if let Some(n) = uses.get_mut(&p) {
+                *n = n.saturating_sub(1);
+                if *n == 0 {
+                    versions.remove(&p);
+                }
+            }
+        }
+        if uses.get(&c.blob).is_some_and(|n| *n > 0) {
+            versions.insert(c.blob, version);
+        }
+        let index = history.commits.len();
+        let time = c.info.time;
+        history.commits.push(c.info);
+        for d in deltas {
+            let fh = history.flags.entry(d.key.to_string()).or_default();
+            let later = |prev: Option<usize>, commits: &[CommitInfo]| {
+                prev.and_then(|p| commits.get(p))
+                    .is_none_or(|p| p.time <= time)
+            };
+            match (d.old, d.new) {
+                (None, Some(_)) => {
+                    fh.introduced = Some(index);
+                    fh.last_evaluation_change = Some(index);
+                    fh.events.push(FlagEvent {
+                        commit: index,
+                        change: Change::Added,
+                    });
+                }
+                (Some(_), None) => fh.events.push(FlagEvent {
+                    commit: index,
+                    change: Change::Removed,
+                }),
+                (Some(old), Some(new)) => {
+                    let fields = changes::diff_flag(&old, &new);
+                    if fields.is_empty() {
+                        continue;
+                    }
+                    if !old.same_evaluation(&new)
+                        && later(fh.last_evaluation_change, &history.commits)
+                    {
+                        fh.last_evaluation_change = Some(index);
+                    }
+                    if let (Some(a), Some(b)) = (old.date("expires"), new.date("expires")) {
+                        if b > a {
+                            fh.expires_pushed += 1;
+                        }
+                    }
+                    fh.events.push(FlagEvent {
+                        commit: index,
+                        change: Change::Changed { fields },
+                    });
+                }
+                (None, None) => {}
+            }
+        }
+    }
+    let latest = match versions.get(&start_blob) {
+        Some(v) => Some(v.clone()),
+        None => build(read(repo, start_blob)?, None).0,
+    };
+    if let Some(v) = latest {
+        let mut seen = HashSet::new();
+        for (key, flag) in &v.flags {
+            if seen.insert(key.clone()) {
+                history.flags.entry(key.to_string()).or_default().latest = Some(flag.clone());
+            }
+        }
+    }
+    Ok(history)
+}
+
+/// A version that failed to parse stands in for nothing: the commit is treated as
+/// not having changed the flags.
+fn version_or_parent(v: Option<Rc<Version>>, parent: Option<&Rc<Version>>) -> Option<Rc<Version>> {
+    v.or_else(|| parent.cloned())
+}
+
+fn read(repo: &Repository, blob: Oid) -> Result<Option<String>, GitError> {
+    let blob = repo.find_blob(blob)?;
+    Ok(String::from_utf8(blob.content().to_vec()).ok())
+}
+
+/// Builds a version from its text and the deltas from `parent`. Returns `None` for
+/// text that is not UTF-8 or not YAML (and then no deltas).
+fn build(text: Option<String>, parent: Option<&Version>) -> (Option<Rc<Version>>, Vec<Delta>) {
+    let Some(text) = text else {
+        return (None, Vec::new());
+    };
+    if let Some(chunks) = changes::split_flags(&text) {
+        if let Some(result) = build_chunked(&text, &chunks, parent) {
+            let (flags, deltas) = result;
+            let version = Version {
+                text,
+                chunks: Some(chunks),
+                flags,
+            };
+            return (Some(Rc::new(version)), deltas);
+        }
+    }
+    let Ok(file) = RawFile::parse(&text) else {
+        return (None, Vec::new());
+    };
+    let flags: Vec<(Rc<str>, Rc<RawFlag>)> = file
+        .flags
+        .into_iter()
+        .map(|(k, f)| (Rc::from(k.as_str()), f))
+        .collect();
+    let deltas = match parent {
+        Some(p) => key_deltas(&p.flags, &flags),
+        None => added(&flags),
+    };
+    let version = Version {
+        text,
+        chunks: None,
+        flags,
+    };
+    (Some(Rc::new(version)), deltas)
+}
+
+type Flags = Vec<(Rc<str>, Rc<RawFlag>)>;
+
+fn added(flags: &[(Rc<str>, Rc<RawFlag>)]) -> Vec<Delta> {
+    let mut seen = HashSet::new();
+    flags
+        .iter()
+        .filter(|(k, _)| seen.insert(k.clone()))
+        .map(|(k, f)| Delta {
+            key: k.clone(),
+            old: None,
+            new: Some(f.clone()),
+        })
+        .collect()
+}
+
+/// Deltas between two versions matched by key (the general, slower path).
+fn key_deltas(old: &[(Rc<str>, Rc<RawFlag>)], new: &[(Rc<str>, Rc<RawFlag>)]) -> Vec<Delta> {
+    let mut before: HashMap<&str, &Rc<RawFlag>> = HashMap::new();
+    for (k, f) in old {
+        before.entry(k).or_insert(f);
+    }
+    let mut seen: HashSet<&str> = HashSet::new();
+    let mut deltas = Vec::new();
+    for (k, f) in new {
+        if !seen.insert(k) {
+            continue;
+        }
+        match before.get(&**k) {
+            Some(o) if Rc::ptr_eq(o, f) || changes::diff_flag(o, f).is_empty() => {}
+            Some(o) => deltas.push(Delta {
+                key: k.clone(),
+                old: Some((*o).clone()),
+                new: Some(f.clone()),
+            }),
+            None => deltas.push(Delta {
+                key: k.clone(),
+                old: None,
+                new: Some(f.clone()),
+            }),
+        }
+    }
+    for (k, f) in old {
+        if !seen.contains(&**k) && before.get(&**k).is_some_and(|b| Rc::ptr_eq(b, f)) {
+            seen.insert(k);
+            deltas.push(Delta {
+                key: k.clone(),
+                old: Some(f.clone()),
+                new: None,
+            });
+        }
+    }
+    deltas
+}
+
+/// Builds the flags of a split version, reusing the parent's parsed flag wherever a
+/// chunk's text is unchanged. Returns `None` when a changed chunk does not parse on
+/// its own; the caller then parses the whole file.
+fn build_chunked(
+    text: &str,
+    chunks: &[Chunk],
+    parent: Option<&Version>,
+) -> Option<(Flags, Vec<Delta>)> {
+    let Some((parent, pchunks)) = parent.and_then(|p| p.chunks.as_ref().map(|c| (p, c))) else {
+        let mut flags = Vec::with_capacity(chunks.len());
+        for c in chunks {
+            let (key, flag) = changes::parse_chunk(&text[c.span.clone()])?;
+            flags.push((Rc::from(key.as_str()), Rc::new(flag)));
+        }
+        let deltas = match parent {
+            Some(p) => key_deltas(&p.flags, &flags),
+            None => added(&flags),
+        };
+        return Some((flags, deltas));
+    };
+    let ptext = parent.text.as_str();
+    let mut used = vec![false; pchunks.len()];
+    let mut by_key: Option<HashMap<&str, usize>> = None;
+    let mut next = 0;
+    let mut flags: Flags = Vec::with_capacity(chunks.len());
+    let mut deltas = Vec::new();
+    for c in chunks {
+        let key_text = &text[c.key.clone()];
+        // Versions mostly keep their flags in the same order: try the next parent chunk
+        // first, and index the parent by key only when the orders diverge.
+        let matched = if pchunks
+            .get(next)
+            .is_some_and(|p| &ptext[p.key.clone()] == key_text)
+        {
+            Some(next)
+        } else {
+            let index = by_key.get_or_insert_with(|| {
+                let mut m = HashMap::with_capacity(pchunks.len());
+                for (i, p) in pchunks.iter().enumerate() {
+                    m.entry(&ptext[p.key.clone()]).or_insert(i);
+                }
+                m
+            });
+            index.get(key_text).copied()
+        };
+        match matched {
+            Some(i) if !used[i] => {
+                used[i] = true;
+                next = i + 1;
+                let (pkey, pflag) = &parent.flags[i];
+                if ptext[pchunks[i].span.clone()] == text[c.span.clone()] {
+                    flags.push((pkey.clone(), pflag.clone()));
+                } else {
+                    let (key, flag) = changes::parse_chunk(&text[c.span.clone()])?;
+                    let key: Rc<str> = if *key == **pkey {
+                        pkey.clone()
+                    } else {
+                        Rc::from(key.as_str())
+                    };
+                    let flag = Rc::new(flag);
+                    if key == *pkey {
+                        deltas.push(Delta {
+                            key: key.clone(),
+                            old: Some(pflag.clone()),
+                            new: Some(flag.clone()),
+                        });
+                    } else {
+                        deltas.push(Delta {
+                            key: pkey.clone(),
+                            old: Some(pflag.clone()),
+                            new: None,
+                        });
+                        deltas.push(Delta {
+                            key: key.clone(),
+                            old: None,
+                            new: Some(flag.clone()),
+                        });
+                    }
+                    flags.push((key, flag));
+                }
+            }
+            // A duplicate key in this version: validation reports it; the first
+            // definition is the one that counts.
+            Some(_) => {
+                let (key, flag) = changes::parse_chunk(&text[c.span.clone()])?;
+                flags.push((Rc::from(key.as_str()), Rc::new(flag)));
+            }
+            None => {
+                let (key, flag) = changes::parse_chunk(&text[c.span.clone()])?;
+                let key: Rc<str> = Rc::from(key.as_str());
+                let flag = Rc::new(flag);
+                deltas.push(Delta {
+                    key: key.clone(),
+                    old: None,
+                    new: Some(flag.clone()),
+                });
+                flags.push((key, flag));
+            }
+        }
+    }
+    for (i, u) in used.iter().enumerate() {
+        if !u {
+            let (key, flag) = &parent.flags[i];
+            deltas.push(Delta {
+                key: key.clone(),
+                old: Some(flag.clone()),
+                new: None,
+            });
+        }
+    }
+    // A flag moved between chunks with a new spelling of its key (`a` → `"a"`) shows up
+    // as removed and added in one commit; fold such pairs into a change.
+    Some((flags, fold(deltas)))
+}
+
+/// Merges a removal and an addition of the same key in one commit into one change,
+/// and drops changes that leave the flag's fields as they were.
+fn fold(deltas: Vec<Delta>) -> Vec<Delta> {
+    if deltas.len() < 2 {
+        return deltas;
+    }
+    let mut by_key: HashMap<Rc<str>, Delta> = HashMap::new();
+    let mut order: Vec<Rc<str>> = Vec::new();
+    for d in deltas {
+        match by_key.entry(d.key.clone()) {
+            Entry::Occupied(mut e) => {
+                let prev = e.get_mut();
+                if prev.old.is_none() {
+                    prev.old = d.old;
+                }
+                if prev.new.is_none() {
+                    prev.new = d.new;
+                }
+            }
+            Entry::Vacant(e) => {
+                order.push(d.key.clone());
+                e.insert(d);
+            }
+        }
+    }
+    order
+        .into_iter()
+        .filter_map(|k| by_key.remove(&k))
+        .filter(|d| match (&d.old, &d.new) {
+            (Some(a), Some(b)) => !changes::diff_flag(a, b).is_empty(),
+            _ => true,
+        })
+        .collect()
+}
