@@ -595,6 +595,141 @@ pub fn reference_findings(file: &FlagsFile, display: &str, refs: &[CodeRef]) -> 
     out
 }
 
+/// Codes of the change-policy violations `check --base` reports, with descriptions.
+pub const POLICY_CODES: [(&str, &str); 5] = [
+    (
+        "new-flag-without-owner",
+        "A new temporary flag has no owner",
+    ),
+    (
+        "new-flag-without-expiry",
+        "A new temporary flag has no expiry date",
+    ),
+    (
+        "new-flag-expiry-too-far",
+        "A new temporary flag expires later than settings.max_expiry allows",
+    ),
+    (
+        "snooze-limit",
+        "A flag whose expiry was already pushed later twice is pushed again",
+    ),
+    (
+        "removed-but-referenced",
+        "A flag removed from flags.yaml is still referenced by code",
+    ),
+];
+
+/// One line describing a finding kind or a policy code, for SARIF rules.
+pub fn describe(code: &str) -> Option<&'static str> {
+    Kind::parse(code).map(Kind::describe).or_else(|| {
+        POLICY_CODES
+            .iter()
+            .find(|(c, _)| *c == code)
+            .map(|(_, d)| *d)
+    })
+}
+
+/// Checks the change from `base` (flags.yaml at the base revision, as written) to
+/// `current` against policy: new temporary flags need an owner and an expiry within
+/// `max_expiry` (counted from `created`, or today for a flag added now); a flag whose
+/// `expires` was already pushed later twice (`base_facts`) must not be pushed again;
+/// and, given code references, a removed flag must not be referenced any more.
+pub fn policy(
+    base: &RawFile,
+    base_facts: &Facts,
+    current: &FlagsFile,
+    display: &str,
+    today: NaiveDate,
+    refs: Option<&[CodeRef]>,
+) -> Vec<Diagnostic> {
+    let settings = &current.settings;
+    let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    for flag in &current.flags {
+        if !seen.insert(flag.key.as_str()) {
+            continue;
+        }
+        let key = &flag.key;
+        let diag = |pos: Pos, code: &'static str, message: String| {
+            Diagnostic::error(display, pos, code, message).with_flag(key.clone())
+        };
+        match base.get(key) {
+            None => {
+                let Some(t) = flag.kind().filter(|t| t.is_temporary()) else {
+                    continue;
+                };
+                if flag.owner.is_none() {
+                    out.push(diag(
+                        flag.pos,
+                        "new-flag-without-owner",
+                        format!("new {t} flag `{key}` has no `owner`; every new flag needs a team responsible for removing it"),
+                    ));
+                }
+                match &flag.expires {
+                    None => out.push(diag(
+                        flag.pos,
+                        "new-flag-without-expiry",
+                        format!("new {t} flag `{key}` has no `expires`; plan its removal from day one, e.g. `expires: {}`", today + chrono::Days::new(settings.max_expiry_days.clamp(0, 3650) as u64 / 2)),
+                    )),
+                    Some(expires) => {
+                        let from = flag.created.as_ref().map_or(today, |c| c.value);
+                        let days = (expires.value - from).num_days();
+                        if days > settings.max_expiry_days {
+                            let since = if flag.created.is_some() { "its `created` date" } else { "today" };
+                            out.push(diag(
+                                expires.pos,
+                                "new-flag-expiry-too-far",
+                                format!(
+                                    "new {t} flag `{key}` expires {days} days after {since}, more than settings.max_expiry ({} days); pick a date no later than {}",
+                                    settings.max_expiry_days,
+                                    from + chrono::Days::new(settings.max_expiry_days.max(0) as u64)
+                                ),
+                            ));
+                        }
+                    }
+                }
+            }
+            Some(old) => {
+                let (Some(before), Some(after)) = (old.date("expires"), flag.expires.as_ref())
+                else {
+                    continue;
+                };
+                let pushed = base_facts.get(key).map_or(0, |f| f.expires_pushed);
+                if after.value > before && pushed >= 2 {
+                    out.push(diag(
+                        after.pos,
+                        "snooze-limit",
+                        format!(
+                            "the `expires` of flag `{key}` was already pushed later {pushed} times; moving it again ({before} → {}) is not allowed: finish the rollout and remove the flag, or make it operational",
+                            after.value
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    if let Some(refs) = refs {
+        for r in refs {
+            if base.get(&r.flag).is_some() && current.flag(&r.flag).is_none() {
+                out.push(
+                    Diagnostic::error(
+                        &r.path,
+                        Pos::new(r.line, r.column),
+                        "removed-but-referenced",
+                        format!(
+                            "flag `{}` is removed from {display} but this code still references it; remove the reference too",
+                            r.flag
+                        ),
+                    )
+                    .with_flag(r.flag.clone()),
+                );
+            }
+        }
+    }
+    crate::report::diagnostic::sort(&mut out);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

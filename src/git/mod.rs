@@ -198,3 +198,16 @@ pub(crate) fn date_of(time: git2::Time) -> chrono::NaiveDate {
         .map(|t| t.with_timezone(&offset).date_naive())
         .unwrap_or_default()
 }
+
+/// Reads the flags file at `path` as of `rev` and validates it, as `--rev` does for
+/// every command. `display` names the file in diagnostics.
+pub fn load_at(
+    path: &Path,
+    display: &str,
+    rev: &str,
+    today: chrono::NaiveDate,
+) -> crate::error::Result<crate::model::Loaded> {
+    let (repo, rel) = Repo::locate(path)?;
+    let bytes = repo.read_at(rev, &rel)?;
+    Ok(crate::model::load::load_bytes(path, display, &bytes, today))
+}
