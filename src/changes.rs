@@ -263,21 +263,17 @@ pub fn rebucket_warnings(key: &str, old: &RawFlag, new: &RawFlag) -> Vec<String>
             ));
         }
         // An environment inherits salt and bucket_by from the flag; report them once.
-        if env.is_none() || o.salt_local || n.salt_local {
-            if o.salt != n.salt {
-                out.push(format!(
-                    "salt changed from `{}` to `{}`{where_}: every user is bucketed anew",
-                    o.salt, n.salt
-                ));
-            }
+        if (env.is_none() || o.salt_local || n.salt_local) && o.salt != n.salt {
+            out.push(format!(
+                "salt changed from `{}` to `{}`{where_}: every user is bucketed anew",
+                o.salt, n.salt
+            ));
         }
-        if env.is_none() || o.bucket_local || n.bucket_local {
-            if o.bucket_by != n.bucket_by {
-                out.push(format!(
-                    "bucket_by changed from `{}` to `{}`{where_}: every user is bucketed anew",
-                    o.bucket_by, n.bucket_by
-                ));
-            }
+        if (env.is_none() || o.bucket_local || n.bucket_local) && o.bucket_by != n.bucket_by {
+            out.push(format!(
+                "bucket_by changed from `{}` to `{}`{where_}: every user is bucketed anew",
+                o.bucket_by, n.bucket_by
+            ));
         }
         if (env.is_none() || o.variants_local || n.variants_local) && o.weights != n.weights {
             let names =

@@ -139,6 +139,18 @@ pub fn run(ctx: &Ctx, args: &HistoryArgs) -> Result<Outcome> {
         }
         _ => {
             let p = ctx.paint;
+            if !ctx.global.quiet {
+                let n = entries.len();
+                writeln!(
+                    out,
+                    "{}\n",
+                    p.bold(&format!(
+                        "{key} in {}: {n} change{}, newest first",
+                        loaded.display,
+                        if n == 1 { "" } else { "s" }
+                    ))
+                )?;
+            }
             for (i, e) in entries.iter().enumerate() {
                 if i > 0 {
                     writeln!(out)?;

@@ -3,3 +3,7 @@
 
 mod basics;
 mod common;
+mod git;
+mod gitrepo;
+mod lifecycle;
+mod sarif;
