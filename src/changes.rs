@@ -361,12 +361,21 @@ pub struct Chunk {
     pub span: Range<usize>,
 }
 
+/// The flags of a file split into chunks, and the indentation of their keys.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Split {
+    /// One chunk per flag, in file order; consecutive chunks are contiguous.
+    pub chunks: Vec<Chunk>,
+    /// Indentation (in spaces) of the flag keys.
+    pub indent: usize,
+}
+
 /// Splits the `flags:` section of a block-style file into one chunk per flag, by
 /// indentation alone, so that a history walk parses only the flags that changed.
 /// Returns `None` for anything it does not recognise with certainty (flow style,
 /// tabs, several documents, complex keys, a second `flags:`): callers then parse the
 /// whole file, which is always correct, only slower.
-pub fn split_flags(text: &str) -> Option<Vec<Chunk>> {
+pub fn split_flags(text: &str) -> Option<Split> {
     let bytes = text.as_bytes();
     let mut chunks: Vec<Chunk> = Vec::new();
     let mut in_flags = false;
@@ -434,7 +443,84 @@ pub fn split_flags(text: &str) -> Option<Vec<Chunk>> {
         }
         start = end;
     }
-    seen_flags.then_some(chunks)
+    if !seen_flags {
+        return None;
+    }
+    Some(Split {
+        chunks,
+        indent: child_indent.unwrap_or(2),
+    })
+}
+
+/// Splits `range` of `text`, which must hold whole flags of a `flags:` section whose
+/// keys are indented by `indent`, into chunks. The incremental path of the history
+/// walk rescans only the part of a version that differs from its parent with this.
+/// `None` when the region does not start with a key or contains anything less
+/// indented than a key (the structure changed: parse the whole file instead).
+pub fn split_region(text: &str, range: Range<usize>, indent: usize) -> Option<Vec<Chunk>> {
+    let bytes = text.as_bytes();
+    let mut chunks: Vec<Chunk> = Vec::new();
+    let mut start = range.start;
+    while start < range.end {
+        let end = memchr_newline(bytes, start)
+            .map_or(bytes.len(), |i| i + 1)
+            .min(range.end);
+        let content = text.get(start..end)?.trim_end_matches(['\n', '\r']);
+        let own = content.len() - content.trim_start_matches(' ').len();
+        let rest = &content[own..];
+        if rest.starts_with('\t') {
+            return None;
+        }
+        let blank = rest.is_empty() || rest.starts_with('#');
+        if !blank && own < indent {
+            return None;
+        }
+        if !blank && own == indent {
+            if rest.starts_with(['-', '?', '{', '[', '&', '*', '!', '|', '>']) {
+                return None;
+            }
+            let key_len = key_length(rest)?;
+            let key_start = start + own;
+            chunks.push(Chunk {
+                key: key_start..key_start + key_len,
+                span: start..end,
+            });
+        } else {
+            chunks.last_mut()?.span.end = end;
+        }
+        start = end;
+    }
+    Some(chunks)
+}
+
+/// Length of the common prefix of two byte strings (compared in blocks, so the
+/// comparison runs at memcmp speed).
+pub fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    const BLOCK: usize = 256;
+    let n = a.len().min(b.len());
+    let mut i = 0;
+    while i + BLOCK <= n && a[i..i + BLOCK] == b[i..i + BLOCK] {
+        i += BLOCK;
+    }
+    while i < n && a[i] == b[i] {
+        i += 1;
+    }
+    i
+}
+
+/// Length of the common suffix of two byte strings.
+pub fn common_suffix(a: &[u8], b: &[u8]) -> usize {
+    const BLOCK: usize = 256;
+    let n = a.len().min(b.len());
+    let (la, lb) = (a.len(), b.len());
+    let mut i = 0;
+    while i + BLOCK <= n && a[la - i - BLOCK..la - i] == b[lb - i - BLOCK..lb - i] {
+        i += BLOCK;
+    }
+    while i < n && a[la - i - 1] == b[lb - i - 1] {
+        i += 1;
+    }
+    i
 }
 
 fn memchr_newline(bytes: &[u8], from: usize) -> Option<usize> {
@@ -504,7 +590,7 @@ mod tests {
 
     #[test]
     fn splits_block_flags_by_indentation() {
-        let chunks = split_flags(FILE).expect("splits");
+        let chunks = split_flags(FILE).expect("splits").chunks;
         let keys: Vec<&str> = chunks.iter().map(|c| &FILE[c.key.clone()]).collect();
         assert_eq!(keys, ["a", "\"b:c\"", "d"]);
         assert_eq!(
@@ -523,12 +609,34 @@ mod tests {
     #[test]
     fn chunks_agree_with_a_full_parse() {
         let full = RawFile::parse(FILE).expect("parses");
-        let chunks = split_flags(FILE).expect("splits");
+        let chunks = split_flags(FILE).expect("splits").chunks;
         for (c, (key, flag)) in chunks.iter().zip(&full.flags) {
             let (k, f) = parse_chunk(&FILE[c.span.clone()]).expect("chunk");
             assert_eq!(&k, key);
             assert_eq!(&f, flag.as_ref());
         }
+    }
+
+    #[test]
+    fn regions_split_like_the_whole_file() {
+        let split = split_flags(FILE).expect("splits");
+        let (first, last) = (&split.chunks[0], &split.chunks[2]);
+        let region =
+            split_region(FILE, first.span.start..last.span.end, split.indent).expect("region");
+        assert_eq!(region, split.chunks);
+        // A region starting inside a flag, or reaching a top-level key, is refused.
+        assert!(split_region(FILE, first.span.start + 5..last.span.end, 2).is_none());
+        assert!(split_region(FILE, first.span.start..FILE.len(), 2).is_none());
+    }
+
+    #[test]
+    fn common_prefix_and_suffix() {
+        let a = "x".repeat(1000) + "abc" + &"y".repeat(700);
+        let b = "x".repeat(1000) + "aXXc" + &"y".repeat(700);
+        assert_eq!(common_prefix(a.as_bytes(), b.as_bytes()), 1001);
+        assert_eq!(common_suffix(a.as_bytes(), b.as_bytes()), 701);
+        assert_eq!(common_prefix(b"ab", b"abc"), 2);
+        assert_eq!(common_suffix(b"bc", b"abc"), 2);
     }
 
     #[test]

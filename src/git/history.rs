@@ -12,7 +12,7 @@
 //!    historical commit) are skipped, as if the commit had not touched the file.
 
 use super::{GitError, date_of};
-use crate::changes::{self, Chunk, FieldChange, RawFile, RawFlag};
+use crate::changes::{self, Chunk, FieldChange, RawFile, RawFlag, Split};
 use chrono::NaiveDate;
 use git2::{DiffFindOptions, Oid, Repository, Sort};
 use serde::Serialize;
@@ -274,7 +274,7 @@ fn info(commit: &git2::Commit<'_>, path: &str) -> CommitInfo {
 struct Version {
     text: String,
     /// Set when the text was split; `flags[i]` then belongs to `chunks[i]`.
-    chunks: Option<Vec<Chunk>>,
+    split: Option<Split>,
     flags: Vec<(Rc<str>, Rc<RawFlag>)>,
 }
 
@@ -319,7 +319,7 @@ fn replay(
             Some(v) => v,
             None => Rc::new(Version {
                 text: String::new(),
-                chunks: None,
+                split: None,
                 flags: Vec::new(),
             }),
         };
@@ -412,17 +412,36 @@ fn build(text: Option<String>, parent: Option<&Version>) -> (Option<Rc<Version>>
     let Some(text) = text else {
         return (None, Vec::new());
     };
-    if let Some(chunks) = changes::split_flags(&text) {
-        if let Some(result) = build_chunked(&text, &chunks, parent) {
-            let (flags, deltas) = result;
+    if !fast_paths() {
+        return build_full(text, parent);
+    }
+    if let Some((p, split)) = parent.and_then(|p| p.split.as_ref().map(|s| (p, s))) {
+        if let Some((split, flags, deltas)) = build_incremental(&text, p, split) {
             let version = Version {
                 text,
-                chunks: Some(chunks),
+                split: Some(split),
                 flags,
             };
             return (Some(Rc::new(version)), deltas);
         }
     }
+    if let Some(split) = changes::split_flags(&text) {
+        if let Some(result) = build_chunked(&text, &split.chunks, parent) {
+            let (flags, deltas) = result;
+            let version = Version {
+                text,
+                split: Some(split),
+                flags,
+            };
+            return (Some(Rc::new(version)), deltas);
+        }
+    }
+    build_full(text, parent)
+}
+
+/// Parses the whole text: always correct, the reference the fast paths are tested
+/// against.
+fn build_full(text: String, parent: Option<&Version>) -> (Option<Rc<Version>>, Vec<Delta>) {
     let Ok(file) = RawFile::parse(&text) else {
         return (None, Vec::new());
     };
@@ -437,13 +456,31 @@ fn build(text: Option<String>, parent: Option<&Version>) -> (Option<Rc<Version>>
     };
     let version = Version {
         text,
-        chunks: None,
+        split: None,
         flags,
     };
     (Some(Rc::new(version)), deltas)
 }
 
 type Flags = Vec<(Rc<str>, Rc<RawFlag>)>;
+
+#[cfg(test)]
+thread_local! {
+    static FAST: std::cell::Cell<bool> = const { std::cell::Cell::new(true) };
+}
+
+/// Whether to use the split and incremental paths (tests compare them with full
+/// parsing).
+fn fast_paths() -> bool {
+    #[cfg(test)]
+    {
+        FAST.with(|f| f.get())
+    }
+    #[cfg(not(test))]
+    {
+        true
+    }
+}
 
 fn added(flags: &[(Rc<str>, Rc<RawFlag>)]) -> Vec<Delta> {
     let mut seen = HashSet::new();
@@ -497,6 +534,132 @@ fn key_deltas(old: &[(Rc<str>, Rc<RawFlag>)], new: &[(Rc<str>, Rc<RawFlag>)]) ->
     deltas
 }
 
+/// The fast path for a version whose parent was split: only the bytes between the
+/// common prefix and the common suffix of the two texts changed, so every chunk
+/// outside them is the parent's (shifted by the change in length), and only the
+/// chunks overlapping the change are rescanned and compared. `None` when the change
+/// reaches outside the `flags:` section or alters its structure.
+fn build_incremental(
+    text: &str,
+    parent: &Version,
+    psplit: &Split,
+) -> Option<(Split, Flags, Vec<Delta>)> {
+    let (old, new) = (parent.text.as_bytes(), text.as_bytes());
+    let chunks = &psplit.chunks;
+    let (first, last) = (chunks.first()?, chunks.last()?);
+    let p = changes::common_prefix(old, new);
+    let s = changes::common_suffix(&old[p..], &new[p..]);
+    let pe = old.len() - s;
+    if p < first.span.start || pe > last.span.end {
+        return None;
+    }
+    // Chunks [a, b] overlap the change; the one ending right at it is included, since
+    // lines appended to a flag belong to it.
+    let a = chunks.partition_point(|c| c.span.end < p);
+    let b = chunks
+        .partition_point(|c| c.span.start <= pe)
+        .checked_sub(1)?;
+    if a > b {
+        return None;
+    }
+    let shift = |i: usize| (i + new.len()).checked_sub(old.len());
+    let start = chunks[a].span.start;
+    let end = shift(chunks[b].span.end)?;
+    if end < start
+        || end > new.len()
+        || (end < new.len() && new.get(end.checked_sub(1)?) != Some(&b'\n'))
+    {
+        return None;
+    }
+    let region = changes::split_region(text, start..end, psplit.indent)?;
+    let ptext = parent.text.as_str();
+    let old_range = a..=b;
+    let mut used = vec![false; b + 1 - a];
+    let mut middle: Flags = Vec::with_capacity(region.len());
+    let mut deltas = Vec::new();
+    for c in &region {
+        let key_text = &text[c.key.clone()];
+        let matched = old_range
+            .clone()
+            .find(|&i| !used[i - a] && &ptext[chunks[i].key.clone()] == key_text);
+        match matched {
+            Some(i) if ptext[chunks[i].span.clone()] == text[c.span.clone()] => {
+                used[i - a] = true;
+                middle.push(parent.flags[i].clone());
+            }
+            Some(i) => {
+                used[i - a] = true;
+                let (pkey, pflag) = &parent.flags[i];
+                let (key, flag) = changes::parse_chunk(&text[c.span.clone()])?;
+                let flag = Rc::new(flag);
+                let key: Rc<str> = if *key == **pkey {
+                    pkey.clone()
+                } else {
+                    Rc::from(key.as_str())
+                };
+                if key != *pkey {
+                    deltas.push(Delta {
+                        key: pkey.clone(),
+                        old: Some(pflag.clone()),
+                        new: None,
+                    });
+                    deltas.push(Delta {
+                        key: key.clone(),
+                        old: None,
+                        new: Some(flag.clone()),
+                    });
+                } else {
+                    deltas.push(Delta {
+                        key: key.clone(),
+                        old: Some(pflag.clone()),
+                        new: Some(flag.clone()),
+                    });
+                }
+                middle.push((key, flag));
+            }
+            None => {
+                let (key, flag) = changes::parse_chunk(&text[c.span.clone()])?;
+                let key: Rc<str> = Rc::from(key.as_str());
+                let flag = Rc::new(flag);
+                deltas.push(Delta {
+                    key: key.clone(),
+                    old: None,
+                    new: Some(flag.clone()),
+                });
+                middle.push((key, flag));
+            }
+        }
+    }
+    for (offset, u) in used.iter().enumerate() {
+        if !u {
+            let (key, flag) = &parent.flags[a + offset];
+            deltas.push(Delta {
+                key: key.clone(),
+                old: Some(flag.clone()),
+                new: None,
+            });
+        }
+    }
+    let mut new_chunks: Vec<Chunk> = Vec::with_capacity(chunks.len() + region.len());
+    new_chunks.extend_from_slice(&chunks[..a]);
+    new_chunks.extend(region);
+    for c in &chunks[b + 1..] {
+        new_chunks.push(Chunk {
+            key: shift(c.key.start)?..shift(c.key.end)?,
+            span: shift(c.span.start)?..shift(c.span.end)?,
+        });
+    }
+    let mut flags: Flags = Vec::with_capacity(new_chunks.len());
+    flags.extend_from_slice(&parent.flags[..a]);
+    flags.extend(middle);
+    flags.extend_from_slice(&parent.flags[b + 1..]);
+    let split = Split {
+        chunks: new_chunks,
+        indent: psplit.indent,
+    };
+    Some((split, flags, fold(deltas)))
+}
+
 /// Builds the flags of a split version, reusing the parent's parsed flag wherever a
 /// chunk's text is unchanged. Returns `None` when a changed chunk does not parse on
 /// its own; the caller then parses the whole file.
@@ -505,7 +668,8 @@ fn build_chunked(
     chunks: &[Chunk],
     parent: Option<&Version>,
 ) -> Option<(Flags, Vec<Delta>)> {
-    let Some((parent, pchunks)) = parent.and_then(|p| p.chunks.as_ref().map(|c| (p, c))) else {
+    let Some((parent, pchunks)) = parent.and_then(|p| p.split.as_ref().map(|s| (p, &s.chunks)))
+    else {
         let mut flags = Vec::with_capacity(chunks.len());
         for c in chunks {
             let (key, flag) = changes::parse_chunk(&text[c.span.clone()])?;
@@ -645,4 +809,134 @@ fn fold(deltas: Vec<Delta>) -> Vec<Delta> {
             _ => true,
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::git::Repo;
+    use git2::{Signature, Time};
+
+    /// A deterministic pseudo-random sequence (no dependency needed for a test).
+    struct Lcg(u64);
+    impl Lcg {
+        fn next(&mut self, n: usize) -> usize {
+            self.0 = self
+                .0
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((self.0 >> 33) as usize) % n
+        }
+    }
+
+    fn render(flags: &[(String, u32, u32, bool)], settings: u32, comment: bool) -> String {
+        let mut s = format!("version: 1\nsettings:\n  expiry_warning: {settings}d\nflags:\n");
+        if comment {
+            s.push_str("  # temporary flags below\n");
+        }
+        for (key, rollout, expires, extra) in flags {
+            s.push_str(&format!(
+                "  {key}:\n    type: release\n    owner: team\n    rollout: {rollout}\n    expires: 2026-{:02}-{:02}\n",
+                expires / 28 % 12 + 1,
+                expires % 28 + 1
+            ));
+            if *extra {
+                s.push_str("    description: |\n      multi\n      line\n\n");
+            }
+        }
+        s.push_str("segments: {}\n");
+        s
+    }
+
+    fn summary(h: &FileHistory) -> Vec<String> {
+        let mut out: Vec<String> = h
+            .flags
+            .iter()
+            .map(|(k, f)| {
+                let events: Vec<String> = f
+                    .events
+                    .iter()
+                    .map(|e| format!("{}:{:?}", e.commit, e.change))
+                    .collect();
+                format!(
+                    "{k} introduced={:?} last={:?} pushed={} latest={:?} events={events:?}",
+                    f.introduced, f.last_evaluation_change, f.expires_pushed, f.latest
+                )
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn fast_paths_agree_with_full_parsing() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let repo = git2::Repository::init(dir.path()).expect("init");
+        let mut rng = Lcg(7);
+        let mut flags: Vec<(String, u32, u32, bool)> = Vec::new();
+        let mut settings = 14;
+        let mut comment = false;
+        let mut next_key = 0;
+        for c in 0..150u32 {
+            match rng.next(10) {
+                0 | 1 => {
+                    let at = rng.next(flags.len() + 1);
+                    flags.insert(at, (format!("flag-{next_key}"), 50, 40, false));
+                    next_key += 1;
+                }
+                2 if !flags.is_empty() => {
+                    let at = rng.next(flags.len());
+                    flags.remove(at);
+                }
+                3 if flags.len() > 1 => {
+                    let (i, j) = (rng.next(flags.len()), rng.next(flags.len()));
+                    flags.swap(i, j);
+                }
+                4 => settings += 1,
+                5 => comment = !comment,
+                6 if !flags.is_empty() => {
+                    let i = rng.next(flags.len());
+                    flags[i].3 = !flags[i].3;
+                }
+                7 if !flags.is_empty() => {
+                    let i = rng.next(flags.len());
+                    flags[i].2 += 5;
+                }
+                _ if !flags.is_empty() => {
+                    let i = rng.next(flags.len());
+                    flags[i].1 = (flags[i].1 + 10) % 110;
+                }
+                _ => {}
+            }
+            let mut text = render(&flags, settings, comment);
+            if c == 77 {
+                text.push_str("  broken: [\n"); // an invalid historical version
+            }
+            std::fs::write(dir.path().join("flags.yaml"), text).expect("write");
+            let mut index = repo.index().expect("index");
+            index
+                .add_path(std::path::Path::new("flags.yaml"))
+                .expect("add");
+            let tree = repo
+                .find_tree(index.write_tree().expect("tree"))
+                .expect("tree");
+            let sig = Signature::new(
+                "T",
+                "t@x",
+                &Time::new(1_700_000_000 + i64::from(c) * 3600, 0),
+            )
+            .expect("sig");
+            let parent = repo.head().ok().and_then(|h| h.peel_to_commit().ok());
+            let parents: Vec<&git2::Commit> = parent.iter().collect();
+            repo.commit(Some("HEAD"), &sig, &sig, &format!("c{c}"), &tree, &parents)
+                .expect("commit");
+        }
+        let r = Repo::discover(dir.path()).expect("repo");
+        let fast = r.history(None, "flags.yaml").expect("history");
+        FAST.with(|f| f.set(false));
+        let full = r.history(None, "flags.yaml").expect("history");
+        FAST.with(|f| f.set(true));
+        assert!(fast.commits.len() > 100, "{}", fast.commits.len());
+        assert_eq!(summary(&fast), summary(&full));
+    }
 }
