@@ -348,15 +348,15 @@ fn flag_findings(
     // Types with a lifetime (by default release and experiment) are the temporary ones.
     let lifetime = settings.lifetimes.of(flag_type);
 
-    let created = match (&flag.created, git.and_then(|g| g.introduced.as_ref())) {
-        (Some(c), _) => Some((c.value, "file", String::new())),
-        (None, Some(i)) => Some((
-            i.date,
-            "git",
-            format!("; inferred from commit {} by {}", i.commit, i.author),
-        )),
-        (None, None) => None,
-    };
+    let created = created(flag, facts).map(|(date, source)| {
+        let how = match git.and_then(|g| g.introduced.as_ref()) {
+            Some(i) if source == "git" => {
+                format!("; inferred from commit {} by {}", i.commit, i.author)
+            }
+            _ => String::new(),
+        };
+        (date, source, how)
+    });
     if let (Some(days), Some((date, source, how))) = (lifetime, &created) {
         let age = (today - *date).num_days();
         if age > days {
@@ -437,6 +437,19 @@ fn flag_findings(
                 "stop snoozing: finish the rollout and remove the flag, or make it operational if it is meant to stay",
             ));
         }
+    }
+}
+
+/// When a flag was created and where that comes from: `created` as written (`"file"`),
+/// else the date of the commit that introduced it (`"git"`, shown as inferred).
+pub fn created(flag: &Flag, facts: &Facts) -> Option<(NaiveDate, &'static str)> {
+    match (
+        &flag.created,
+        facts.get(&flag.key).and_then(|g| g.introduced.as_ref()),
+    ) {
+        (Some(c), _) => Some((c.value, "file")),
+        (None, Some(i)) => Some((i.date, "git")),
+        (None, None) => None,
     }
 }
 
@@ -595,6 +608,13 @@ pub fn reference_findings(file: &FlagsFile, display: &str, refs: &[CodeRef]) -> 
     out
 }
 
+/// `date` plus `days`, saturating at the last representable date (settings and `--now`
+/// are user input: no overflow may panic).
+fn add_days(date: NaiveDate, days: i64) -> NaiveDate {
+    date.checked_add_days(chrono::Days::new(days.max(0).unsigned_abs()))
+        .unwrap_or(NaiveDate::MAX)
+}
+
 /// Codes of the change-policy violations `check --base` reports, with descriptions.
 pub const POLICY_CODES: [(&str, &str); 5] = [
     (
@@ -669,7 +689,10 @@ pub fn policy(
                     None => out.push(diag(
                         flag.pos,
                         "new-flag-without-expiry",
-                        format!("new {t} flag `{key}` has no `expires`; plan its removal from day one, e.g. `expires: {}`", today + chrono::Days::new(settings.max_expiry_days.clamp(0, 3650) as u64 / 2)),
+                        format!(
+                            "new {t} flag `{key}` has no `expires`; plan its removal from day one, e.g. `expires: {}`",
+                            add_days(today, settings.max_expiry_days.clamp(0, 3650) / 2)
+                        ),
                     )),
                     Some(expires) => {
                         let from = flag.created.as_ref().map_or(today, |c| c.value);
@@ -682,7 +705,7 @@ pub fn policy(
                                 format!(
                                     "new {t} flag `{key}` expires {days} days after {since}, more than settings.max_expiry ({} days); pick a date no later than {}",
                                     settings.max_expiry_days,
-                                    from + chrono::Days::new(settings.max_expiry_days.max(0) as u64)
+                                    add_days(from, settings.max_expiry_days)
                                 ),
                             ));
                         }

@@ -6,7 +6,7 @@ use crate::Outcome;
 use crate::changes::RawFile;
 use crate::cli::{Format, StaleArgs};
 use crate::error::{Error, Result};
-use crate::git::Repo;
+use crate::git::{FileHistory, GitError, Repo};
 use crate::lifecycle::{self, Facts, Finding, Options};
 use crate::model::Loaded;
 use crate::report::{self, Counts, JSON_VERSION, markdown};
@@ -15,22 +15,34 @@ use serde_json::json;
 use std::collections::BTreeMap;
 use std::io::Write;
 
-/// What git history says about the flags of `loaded`, or why it cannot say. History
-/// starts at `--rev` when given, else at `HEAD` with uncommitted changes of the work
-/// tree counted as changes made today.
-pub fn git_facts(ctx: &Ctx, loaded: &Loaded) -> Facts {
-    let start = ctx.global.rev.as_deref();
-    let history = Repo::locate(&loaded.path).and_then(|(repo, rel)| repo.history(start, &rel));
+/// The history of the flags file of `loaded`, from `--rev` when given, else `HEAD`.
+pub fn git_history(ctx: &Ctx, loaded: &Loaded) -> std::result::Result<FileHistory, GitError> {
+    let (repo, rel) = Repo::locate(&loaded.path)?;
+    repo.history(ctx.global.rev.as_deref(), &rel)
+}
+
+/// What `history` says about the flags of `loaded`, or why it is unavailable. Without
+/// `--rev`, uncommitted changes of the work tree count as changes made today.
+pub fn facts_of(
+    ctx: &Ctx,
+    loaded: &Loaded,
+    history: &std::result::Result<FileHistory, GitError>,
+) -> Facts {
     match history {
         Ok(h) => {
-            let working = match start {
+            let working = match ctx.global.rev {
                 None => RawFile::parse(&loaded.text).ok(),
                 Some(_) => None,
             };
-            Facts::from_history(&h, working.as_ref(), ctx.today)
+            Facts::from_history(h, working.as_ref(), ctx.today)
         }
         Err(e) => Facts::Unavailable(e.to_string()),
     }
+}
+
+/// [`git_history`] and [`facts_of`] in one call.
+pub fn git_facts(ctx: &Ctx, loaded: &Loaded) -> Facts {
+    facts_of(ctx, loaded, &git_history(ctx, loaded))
 }
 
 /// Refuses `--scan` until the code scanner is part of flagctl.

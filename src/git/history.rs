@@ -103,6 +103,22 @@ impl FileHistory {
     pub fn commit(&self, index: usize) -> Option<&CommitInfo> {
         self.commits.get(index)
     }
+
+    /// Every flag event of commits dated on or after `since`, oldest first (then by
+    /// flag key): e.g. the flags added and removed in the last 30 days.
+    pub fn events_since(&self, since: NaiveDate) -> Vec<(&str, &FlagEvent, &CommitInfo)> {
+        let mut out: Vec<(&str, &FlagEvent, &CommitInfo)> = self
+            .flags
+            .iter()
+            .flat_map(|(k, h)| h.events.iter().map(move |e| (k.as_str(), e)))
+            .filter_map(|(k, e)| {
+                let c = self.commits.get(e.commit)?;
+                (c.date >= since).then_some((k, e, c))
+            })
+            .collect();
+        out.sort_by(|a, b| (a.1.commit, a.0).cmp(&(b.1.commit, b.0)));
+        out
+    }
 }
 
 /// The id of the blob at `path` in `tree`, if there is a file there.
@@ -938,5 +954,14 @@ mod tests {
         FAST.with(|f| f.set(true));
         assert!(fast.commits.len() > 100, "{}", fast.commits.len());
         assert_eq!(summary(&fast), summary(&full));
+        let last = fast.commits.last().expect("commits").date;
+        let recent = fast.events_since(last);
+        assert!(!recent.is_empty());
+        assert!(recent.iter().all(|(_, _, c)| c.date == last));
+        assert!(
+            recent
+                .windows(2)
+                .all(|w| (w[0].1.commit, w[0].0) <= (w[1].1.commit, w[1].0))
+        );
     }
 }
