@@ -19,6 +19,9 @@ pub struct Global {
     /// The flags file [default: flags.yaml found by walking up from the current directory]
     #[arg(long, global = true, env = "FLAGCTL_FLAGS", value_name = "PATH")]
     pub flags: Option<PathBuf>,
+    /// Read the flags file as of git revision REV (branch, tag, sha), not the work tree
+    #[arg(long, global = true, value_name = "REV")]
+    pub rev: Option<String>,
     /// Treat DATE (YYYY-MM-DD) as today, for reproducible reports
     #[arg(long, global = true, value_name = "DATE")]
     pub now: Option<String>,
@@ -102,6 +105,14 @@ pub enum Command {
     New(NewArgs),
     /// Delete a flag from flags.yaml and list the code references left to delete
     Remove(RemoveArgs),
+    /// Report stale flags: expired, expiring, overdue, launched, dead, snoozed
+    Stale(StaleArgs),
+    /// The CI gate: validation errors and expired flags fail (exit 1)
+    Check(CheckArgs),
+    /// Show how flags changed between two revisions (default: HEAD and the work tree)
+    Diff(DiffArgs),
+    /// Show every commit that changed a flag, newest first
+    History(HistoryArgs),
     /// Print the JSON Schema of flags.yaml, for editor completion
     Schema,
     /// Print shell completions
@@ -209,6 +220,53 @@ pub struct RemoveArgs {
     /// Print the change as a unified diff instead of writing it
     #[arg(long)]
     pub dry_run: bool,
+}
+
+/// `flagctl stale`.
+#[derive(Debug, Args)]
+pub struct StaleArgs {
+    /// Report `expiring` this many days before `expires` [default: settings.expiry_warning]
+    #[arg(long, value_name = "DAYS")]
+    pub warn_within: Option<u32>,
+    /// Also scan code for references (unreferenced, undefined, cross-boundary findings)
+    #[arg(long, value_name = "PATH", num_args = 0..)]
+    pub scan: Option<Vec<PathBuf>>,
+}
+
+/// `flagctl check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Fail (exit 1) on warnings too
+    #[arg(long)]
+    pub strict: bool,
+    /// Warn this many days before a flag expires [default: settings.expiry_warning]
+    #[arg(long, value_name = "DAYS")]
+    pub warn_within: Option<u32>,
+    /// Check the change from git revision REV to the work tree against policy
+    #[arg(long, value_name = "REV")]
+    pub base: Option<String>,
+    /// Also scan code for references to undefined (or removed) flags
+    #[arg(long, value_name = "PATH", num_args = 0..)]
+    pub scan: Option<Vec<PathBuf>>,
+}
+
+/// `flagctl diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The old revision, or `BASE..HEAD` [default: HEAD]
+    #[arg(value_name = "BASE")]
+    pub base: Option<String>,
+    /// The new revision [default: the work tree]
+    #[arg(value_name = "HEAD")]
+    pub head: Option<String>,
+}
+
+/// `flagctl history`.
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// The flag key
+    #[arg(value_name = "FLAG")]
+    pub flag: String,
 }
 
 /// `flagctl completions`.

@@ -48,6 +48,9 @@ pub enum Error {
     /// Bad command-line usage that clap cannot express (unknown flag key, bad date).
     #[error("{0}")]
     Usage(String),
+    /// Git could not answer (not a repository, unknown revision, shallow clone, ...).
+    #[error("{0}")]
+    Git(#[from] crate::git::GitError),
     /// Writing output failed (other than a closed pipe, which is not an error).
     #[error("cannot write output: {0}")]
     Output(std::io::Error),

@@ -5,11 +5,14 @@
 //! and exit codes.
 
 pub mod audit;
+pub mod changes;
 pub mod cli;
 pub mod commands;
 pub mod error;
 pub mod eval;
 pub mod fsutil;
+pub mod git;
+pub mod lifecycle;
 pub mod model;
 pub mod report;
 pub mod suggest;

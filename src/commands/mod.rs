@@ -1,12 +1,16 @@
 //! One module per subcommand. Each takes its parsed arguments and a [`Ctx`], does its
 //! orchestration, and returns an [`Outcome`].
 
+pub mod check;
 pub mod completions;
+pub mod diff;
 pub mod eval;
+pub mod history;
 pub mod list;
 pub mod new;
 pub mod remove;
 pub mod schema;
+pub mod stale;
 pub mod test;
 pub mod validate;
 mod write;
@@ -80,16 +84,31 @@ impl Ctx {
         )))
     }
 
-    /// Finds and reads the flags file. Content problems are diagnostics in the result;
-    /// only a missing or unreadable file is an error.
+    /// Where the flags file is. With `--rev` it may exist only in history, so a missing
+    /// file means `flags.yaml` in the current directory.
+    pub fn flags_path(&self) -> Result<PathBuf> {
+        match model::discover(self.global.flags.as_deref(), &self.cwd) {
+            Err(Error::NotFound { .. }) if self.global.rev.is_some() => {
+                Ok(self.cwd.join("flags.yaml"))
+            }
+            other => other,
+        }
+    }
+
+    /// Finds and reads the flags file (as of `--rev` when given, without touching the
+    /// work tree). Content problems are diagnostics in the result; only a missing or
+    /// unreadable file is an error.
     pub fn load(&self) -> Result<Loaded> {
-        let path = model::discover(self.global.flags.as_deref(), &self.cwd)?;
+        let path = self.flags_path()?;
         let display = path
             .strip_prefix(&self.cwd)
             .unwrap_or(&path)
             .to_string_lossy()
             .into_owned();
-        model::load_path(&path, &display, self.today)
+        match &self.global.rev {
+            Some(rev) => crate::git::load_at(&path, &display, rev, self.today),
+            None => model::load_path(&path, &display, self.today),
+        }
     }
 
     /// Loads the flags file and refuses it if it has validation errors.
@@ -122,6 +141,10 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
         Command::Test(args) => test::run(&ctx, &args),
         Command::New(args) => new::run(&ctx, &args),
         Command::Remove(args) => remove::run(&ctx, &args),
+        Command::Stale(args) => stale::run(&ctx, &args),
+        Command::Check(args) => check::run(&ctx, &args),
+        Command::Diff(args) => diff::run(&ctx, &args),
+        Command::History(args) => history::run(&ctx, &args),
         Command::Schema => schema::run(&ctx),
         Command::Completions(args) => completions::run(&args),
     }

@@ -1,0 +1,224 @@
+//! `flagctl stale`: lifecycle findings (design section 4) from flags.yaml and its git
+//! history. It reports; `check` is the command that gates.
+
+use super::{Ctx, note, stdout};
+use crate::Outcome;
+use crate::changes::RawFile;
+use crate::cli::{Format, StaleArgs};
+use crate::error::{Error, Result};
+use crate::git::{FileHistory, GitError, Repo};
+use crate::lifecycle::{self, Facts, Finding, Options};
+use crate::model::Loaded;
+use crate::report::{self, Counts, JSON_VERSION, markdown};
+use comfy_table::{Attribute, Cell, Color, ContentArrangement, Table, presets};
+use serde_json::json;
+use std::collections::BTreeMap;
+use std::io::Write;
+
+/// The history of the flags file of `loaded`, from `--rev` when given, else `HEAD`.
+pub fn git_history(ctx: &Ctx, loaded: &Loaded) -> std::result::Result<FileHistory, GitError> {
+    let (repo, rel) = Repo::locate(&loaded.path)?;
+    repo.history(ctx.global.rev.as_deref(), &rel)
+}
+
+/// What `history` says about the flags of `loaded`, or why it is unavailable. Without
+/// `--rev`, uncommitted changes of the work tree count as changes made today.
+pub fn facts_of(
+    ctx: &Ctx,
+    loaded: &Loaded,
+    history: &std::result::Result<FileHistory, GitError>,
+) -> Facts {
+    match history {
+        Ok(h) => {
+            let working = match ctx.global.rev {
+                None => RawFile::parse(&loaded.text).ok(),
+                Some(_) => None,
+            };
+            Facts::from_history(h, working.as_ref(), ctx.today)
+        }
+        Err(e) => Facts::Unavailable(e.to_string()),
+    }
+}
+
+/// [`git_history`] and [`facts_of`] in one call.
+pub fn git_facts(ctx: &Ctx, loaded: &Loaded) -> Facts {
+    facts_of(ctx, loaded, &git_history(ctx, loaded))
+}
+
+/// Refuses `--scan` until the code scanner is part of flagctl.
+// INTEGRATION POINT (scan): map the scanner's records to `lifecycle::CodeRef`s here
+// and append `lifecycle::reference_findings(&file, display, &refs)`.
+pub fn scan_refs(
+    paths: &Option<Vec<std::path::PathBuf>>,
+) -> Result<Option<Vec<lifecycle::CodeRef>>> {
+    match paths {
+        None => Ok(None),
+        Some(_) => Err(Error::Usage(
+            "--scan needs the code scanner (`flagctl scan`), which this build does not include yet"
+                .into(),
+        )),
+    }
+}
+
+/// Runs the command.
+pub fn run(ctx: &Ctx, args: &StaleArgs) -> Result<Outcome> {
+    let format = ctx.format("stale", &[Format::Table, Format::Json, Format::Markdown])?;
+    let refs = scan_refs(&args.scan)?;
+    let loaded = ctx.load_valid()?;
+    let facts = git_facts(ctx, &loaded);
+    if let Some(reason) = facts.unavailable() {
+        note(
+            ctx,
+            &format!(
+                "note: git history unavailable: {reason}; `snoozed` is not checked, `created` is not inferred, and `launched`/`dead` count from `created`"
+            ),
+        );
+    }
+    let opts = Options {
+        today: ctx.today,
+        warn_within: args.warn_within.map(i64::from),
+    };
+    let mut findings = lifecycle::findings(&loaded.file, &loaded.display, &facts, &opts);
+    if let Some(refs) = refs {
+        findings.extend(lifecycle::reference_findings(
+            &loaded.file,
+            &loaded.display,
+            &refs,
+        ));
+        lifecycle::sort(&mut findings);
+    }
+    let mut out = stdout();
+    match format {
+        Format::Json => {
+            let history = match facts.unavailable() {
+                None => json!({ "available": true }),
+                Some(reason) => json!({ "available": false, "reason": reason }),
+            };
+            report::write_json(
+                &mut out,
+                &json!({
+                    "version": JSON_VERSION,
+                    "today": ctx.today,
+                    "file": loaded.display,
+                    "history": history,
+                    "findings": findings,
+                }),
+            )?;
+        }
+        Format::Markdown => write!(out, "{}", markdown_report(&findings))?,
+        _ => write_tables(&mut out, &findings, ctx, &loaded.display)?,
+    }
+    out.flush()?;
+    Ok(Outcome::Success)
+}
+
+/// Findings grouped by owner (owners sorted, "no owner" last), each group in the
+/// findings' own order.
+pub fn by_owner(findings: &[Finding]) -> Vec<(String, Vec<&Finding>)> {
+    let mut groups: BTreeMap<(bool, String), Vec<&Finding>> = BTreeMap::new();
+    for f in findings {
+        let key = match &f.owner {
+            Some(o) => (false, o.clone()),
+            None => (true, "(no owner)".to_string()),
+        };
+        groups.entry(key).or_default().push(f);
+    }
+    groups.into_iter().map(|((_, o), fs)| (o, fs)).collect()
+}
+
+fn location(f: &Finding) -> String {
+    format!("{}:{}", f.file, f.line)
+}
+
+fn summary(findings: &[Finding], file: &str) -> String {
+    let diags: Vec<_> = findings.iter().map(Finding::to_diagnostic).collect();
+    let c = Counts::of(&diags);
+    let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+    format!(
+        "{} in {file} ({}, {})",
+        plural(findings.len(), "finding"),
+        plural(c.errors, "error"),
+        plural(c.warnings, "warning")
+    )
+}
+
+fn write_tables<W: Write>(out: &mut W, findings: &[Finding], ctx: &Ctx, file: &str) -> Result<()> {
+    if findings.is_empty() {
+        if !ctx.global.quiet {
+            writeln!(
+                out,
+                "{}",
+                ctx.paint.green(&format!("no stale flags in {file}"))
+            )?;
+        }
+        return Ok(());
+    }
+    for (i, (owner, group)) in by_owner(findings).into_iter().enumerate() {
+        if i > 0 {
+            writeln!(out)?;
+        }
+        writeln!(out, "{}", ctx.paint.bold(&owner))?;
+        let mut t = Table::new();
+        t.load_preset(presets::UTF8_FULL_CONDENSED)
+            .set_content_arrangement(ContentArrangement::Dynamic)
+            .set_width(120)
+            .set_header(
+                ["flag", "finding", "where", "details", "action"]
+                    .iter()
+                    .map(|h| Cell::new(h).add_attribute(Attribute::Bold)),
+            );
+        if ctx.paint.enabled {
+            t.enforce_styling();
+        } else {
+            t.force_no_tty();
+        }
+        for f in group {
+            let kind = Cell::new(f.kind.as_str());
+            let kind = match f.severity {
+                report::Severity::Error => kind.fg(Color::Red),
+                report::Severity::Warning => kind.fg(Color::Yellow),
+            };
+            t.add_row(vec![
+                Cell::new(&f.flag),
+                kind,
+                Cell::new(location(f)),
+                Cell::new(&f.message),
+                Cell::new(&f.action),
+            ]);
+        }
+        writeln!(out, "{t}")?;
+    }
+    if !ctx.global.quiet {
+        writeln!(out, "\n{}", summary(findings, file))?;
+    }
+    Ok(())
+}
+
+/// The Markdown report: one section and table per owner.
+pub fn markdown_report(findings: &[Finding]) -> String {
+    if findings.is_empty() {
+        return "No stale flags.\n".into();
+    }
+    let mut s = String::new();
+    for (owner, group) in by_owner(findings) {
+        s.push_str(&format!("## {}\n\n", markdown::cell(&owner)));
+        let rows: Vec<Vec<String>> = group
+            .iter()
+            .map(|f| {
+                vec![
+                    format!("`{}`", f.flag),
+                    f.kind.as_str().to_string(),
+                    format!("`{}`", location(f)),
+                    f.message.clone(),
+                    f.action.clone(),
+                ]
+            })
+            .collect();
+        s.push_str(&markdown::table(
+            &["flag", "finding", "where", "details", "action"],
+            &rows,
+        ));
+        s.push('\n');
+    }
+    s
+}

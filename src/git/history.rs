@@ -1,0 +1,967 @@
+//! The history of the flags file, derived in one walk.
+//!
+//! 1. Walk the commits reachable from the start, children before parents, tracking
+//!    the file's path per commit (following renames: when a commit has the file and a
+//!    parent does not, rename detection runs on that commit only) and keeping the
+//!    commits whose blob differs from every parent's.
+//! 2. Replay those commits oldest first. Each version is split into one text chunk
+//!    per flag ([`changes::split_flags`]); only chunks whose text differs from the
+//!    parent version are parsed, so 5,000 versions of a 2,000-flag file cost a few
+//!    thousand small parses, not 5,000 parses of the whole file. Versions that cannot
+//!    be split safely are parsed whole; versions that do not parse at all (a broken
+//!    historical commit) are skipped, as if the commit had not touched the file.
+
+use super::{GitError, date_of};
+use crate::changes::{self, Chunk, FieldChange, RawFile, RawFlag, Split};
+use chrono::NaiveDate;
+use git2::{DiffFindOptions, Oid, Repository, Sort};
+use serde::Serialize;
+use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
+
+/// A commit that changed the flags file.
+#[derive(Debug, Clone, Serialize)]
+pub struct CommitInfo {
+    /// Full hex id.
+    pub sha: String,
+    /// Abbreviated id (7 characters).
+    pub short: String,
+    /// Commit date (committer time, in the committer's time zone).
+    pub date: NaiveDate,
+    /// Author name.
+    pub author: String,
+    /// Author email.
+    pub email: String,
+    /// First line of the message.
+    pub summary: String,
+    /// The file's path in this commit (differs from today's after a rename).
+    pub path: String,
+    /// Committer time in seconds, to order commits of parallel branches.
+    #[serde(skip)]
+    pub time: i64,
+}
+
+/// What a commit did to one flag.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "change", rename_all = "lowercase")]
+pub enum Change {
+    /// The flag appeared.
+    Added,
+    /// The flag disappeared.
+    Removed,
+    /// Fields changed.
+    Changed {
+        /// The fields, old → new.
+        fields: Vec<FieldChange>,
+    },
+}
+
+/// One commit's change to one flag.
+#[derive(Debug, Clone)]
+pub struct FlagEvent {
+    /// Index into [`FileHistory::commits`].
+    pub commit: usize,
+    /// What changed.
+    pub change: Change,
+}
+
+/// What the history says about one flag.
+#[derive(Debug, Clone, Default)]
+pub struct FlagHistory {
+    /// The commit that introduced the flag (the latest one, if it was removed and
+    /// added again).
+    pub introduced: Option<usize>,
+    /// The latest commit that changed its evaluation fields (its introduction counts).
+    pub last_evaluation_change: Option<usize>,
+    /// How many commits moved `expires` to a later date.
+    pub expires_pushed: u32,
+    /// Every commit that changed the flag, oldest first.
+    pub events: Vec<FlagEvent>,
+    /// The flag as of the starting commit (`None` if it was removed before).
+    pub latest: Option<Rc<RawFlag>>,
+}
+
+/// The history of the flags file from a starting commit.
+#[derive(Debug, Clone)]
+pub struct FileHistory {
+    /// The file's path in the repository at the starting commit.
+    pub path: String,
+    /// Commits that changed the file, oldest first.
+    pub commits: Vec<CommitInfo>,
+    /// Per flag key, every flag that ever appeared.
+    pub flags: HashMap<String, FlagHistory>,
+}
+
+impl FileHistory {
+    /// The history of one flag.
+    pub fn flag(&self, key: &str) -> Option<&FlagHistory> {
+        self.flags.get(key)
+    }
+
+    /// The commit at `index`.
+    pub fn commit(&self, index: usize) -> Option<&CommitInfo> {
+        self.commits.get(index)
+    }
+
+    /// Every flag event of commits dated on or after `since`, oldest first (then by
+    /// flag key): e.g. the flags added and removed in the last 30 days.
+    pub fn events_since(&self, since: NaiveDate) -> Vec<(&str, &FlagEvent, &CommitInfo)> {
+        let mut out: Vec<(&str, &FlagEvent, &CommitInfo)> = self
+            .flags
+            .iter()
+            .flat_map(|(k, h)| h.events.iter().map(move |e| (k.as_str(), e)))
+            .filter_map(|(k, e)| {
+                let c = self.commits.get(e.commit)?;
+                (c.date >= since).then_some((k, e, c))
+            })
+            .collect();
+        out.sort_by(|a, b| (a.1.commit, a.0).cmp(&(b.1.commit, b.0)));
+        out
+    }
+}
+
+/// The id of the blob at `path` in `tree`, if there is a file there.
+pub(crate) fn blob_at(tree: &git2::Tree<'_>, path: &str) -> Option<Oid> {
+    let entry = tree.get_path(std::path::Path::new(path)).ok()?;
+    (entry.kind() == Some(git2::ObjectType::Blob)).then(|| entry.id())
+}
+
+/// The path `path` had in `parent` when `child` renamed it, found with libgit2's
+/// rename detection. Only called when the file appears in `child`, which is rare.
+fn renamed_from(
+    repo: &Repository,
+    parent: &git2::Tree<'_>,
+    child: &git2::Tree<'_>,
+    path: &str,
+) -> Result<Option<String>, GitError> {
+    let mut diff = repo.diff_tree_to_tree(Some(parent), Some(child), None)?;
+    let mut find = DiffFindOptions::new();
+    find.renames(true);
+    diff.find_similar(Some(&mut find))?;
+    for delta in diff.deltas() {
+        let new = delta
+            .new_file()
+            .path()
+            .map(|p| p.to_string_lossy().replace('\\', "/"));
+        if delta.status() == git2::Delta::Renamed && new.as_deref() == Some(path) {
+            return Ok(delta
+                .old_file()
+                .path()
+                .map(|p| p.to_string_lossy().replace('\\', "/")));
+        }
+    }
+    Ok(None)
+}
+
+/// Where the walk stands at a commit not yet visited: the file's path there (`None`
+/// once the lineage predates the file) and its blob, when a child already looked.
+struct Track {
+    path: Option<Rc<str>>,
+    blob: Option<Option<Oid>>,
+}
+
+/// A commit whose blob differs from all its parents' blobs.
+struct Changed {
+    info: CommitInfo,
+    blob: Oid,
+    /// The first parent's blob, which the change is measured against.
+    parent: Option<Oid>,
+}
+
+pub(crate) fn walk(
+    repo: &Repository,
+    start: git2::Commit<'_>,
+    path: &str,
+    rev: &str,
+) -> Result<FileHistory, GitError> {
+    let start_tree = start.tree()?;
+    let Some(start_blob) = blob_at(&start_tree, path) else {
+        return Err(GitError::NotCommitted {
+            path: path.to_string(),
+            rev: rev.to_string(),
+        });
+    };
+    let mut walk = repo.revwalk()?;
+    walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME)?;
+    walk.push(start.id())?;
+    let mut track: HashMap<Oid, Track> = HashMap::new();
+    track.insert(
+        start.id(),
+        Track {
+            path: Some(Rc::from(path)),
+            blob: Some(Some(start_blob)),
+        },
+    );
+    let mut changed: Vec<Changed> = Vec::new();
+    for oid in walk {
+        let oid = oid?;
+        let Some(t) = track.remove(&oid) else {
+            continue;
+        };
+        let commit = repo.find_commit(oid)?;
+        let Some(path) = t.path else {
+            for p in commit.parent_ids() {
+                track.entry(p).or_insert(Track {
+                    path: None,
+                    blob: None,
+                });
+            }
+            continue;
+        };
+        let tree = commit.tree()?;
+        let blob = match t.blob {
+            Some(b) => b,
+            None => blob_at(&tree, &path),
+        };
+        let Some(blob) = blob else {
+            // The file is not here: this lineage predates it.
+            for p in commit.parent_ids() {
+                track.entry(p).or_insert(Track {
+                    path: None,
+                    blob: None,
+                });
+            }
+            continue;
+        };
+        let mut parent_blobs: Vec<Option<Oid>> = Vec::new();
+        for parent in commit.parents() {
+            let ptree = parent.tree()?;
+            let (ppath, pblob) = match blob_at(&ptree, &path) {
+                Some(b) => (Some(path.clone()), Some(b)),
+                None => match renamed_from(repo, &ptree, &tree, &path)? {
+                    Some(old) => {
+                        let b = blob_at(&ptree, &old);
+                        (Some(Rc::from(old.as_str())), b)
+                    }
+                    None => (None, None),
+                },
+            };
+            parent_blobs.push(pblob);
+            // A lineage that has the file wins over one that does not.
+            match track.entry(parent.id()) {
+                Entry::Occupied(mut e) => {
+                    if e.get().path.is_none() && ppath.is_some() {
+                        e.insert(Track {
+                            path: ppath,
+                            blob: Some(pblob),
+                        });
+                    }
+                }
+                Entry::Vacant(e) => {
+                    e.insert(Track {
+                        path: ppath,
+                        blob: Some(pblob),
+                    });
+                }
+            }
+        }
+        if parent_blobs.iter().all(|p| *p != Some(blob)) {
+            changed.push(Changed {
+                info: info(&commit, &path),
+                blob,
+                parent: parent_blobs.first().copied().flatten(),
+            });
+        }
+    }
+    changed.reverse();
+    replay(repo, changed, start_blob, path)
+}
+
+fn info(commit: &git2::Commit<'_>, path: &str) -> CommitInfo {
+    let sha = commit.id().to_string();
+    let author = commit.author();
+    CommitInfo {
+        short: sha.chars().take(7).collect(),
+        sha,
+        date: date_of(commit.time()),
+        author: String::from_utf8_lossy(author.name_bytes()).into_owned(),
+        email: String::from_utf8_lossy(author.email_bytes()).into_owned(),
+        summary: commit
+            .summary_bytes()
+            .map(|s| String::from_utf8_lossy(s).into_owned())
+            .unwrap_or_default(),
+        path: path.to_string(),
+        time: commit.time().seconds(),
+    }
+}
+
+/// One version of the file, split into flags.
+struct Version {
+    text: String,
+    /// Set when the text was split; `flags[i]` then belongs to `chunks[i]`.
+    split: Option<Split>,
+    flags: Vec<(Rc<str>, Rc<RawFlag>)>,
+}
+
+/// A flag that differs between a version and its parent.
+struct Delta {
+    key: Rc<str>,
+    old: Option<Rc<RawFlag>>,
+    new: Option<Rc<RawFlag>>,
+}
+
+fn replay(
+    repo: &Repository,
+    changed: Vec<Changed>,
+    start_blob: Oid,
+    path: &str,
+) -> Result<FileHistory, GitError> {
+    // Keep a version only while a later commit still needs it as its parent: a linear
+    // history holds one or two versions in memory, not thousands.
+    let mut uses: HashMap<Oid, usize> = HashMap::new();
+    for c in &changed {
+        if let Some(p) = c.parent {
+            *uses.entry(p).or_default() += 1;
+        }
+    }
+    *uses.entry(start_blob).or_default() += 1;
+    let mut versions: HashMap<Oid, Rc<Version>> = HashMap::new();
+    let mut history = FileHistory {
+        path: path.to_string(),
+        commits: Vec::with_capacity(changed.len()),
+        flags: HashMap::new(),
+    };
+    for c in changed {
+        let parent = match c.parent {
+            Some(p) => match versions.get(&p) {
+                Some(v) => Some(v.clone()),
+                None => build(read(repo, p)?, None).0,
+            },
+            None => None,
+        };
+        let (version, deltas) = build(read(repo, c.blob)?, parent.as_deref());
+        let version = match version_or_parent(version, parent.as_ref()) {
+            Some(v) => v,
+            None => Rc::new(Version {
+                text: String::new(),
+                split: None,
+                flags: Vec::new(),
+            }),
+        };
+        if let Some(p) = c.parent {
+            if let Some(n) = uses.get_mut(&p) {
+                *n = n.saturating_sub(1);
+                if *n == 0 {
+                    versions.remove(&p);
+                }
+            }
+        }
+        if uses.get(&c.blob).is_some_and(|n| *n > 0) {
+            versions.insert(c.blob, version);
+        }
+        let index = history.commits.len();
+        let time = c.info.time;
+        history.commits.push(c.info);
+        for d in deltas {
+            let fh = history.flags.entry(d.key.to_string()).or_default();
+            let later = |prev: Option<usize>, commits: &[CommitInfo]| {
+                prev.and_then(|p| commits.get(p))
+                    .is_none_or(|p| p.time <= time)
+            };
+            match (d.old, d.new) {
+                (None, Some(_)) => {
+                    fh.introduced = Some(index);
+                    fh.last_evaluation_change = Some(index);
+                    fh.events.push(FlagEvent {
+                        commit: index,
+                        change: Change::Added,
+                    });
+                }
+                (Some(_), None) => fh.events.push(FlagEvent {
+                    commit: index,
+                    change: Change::Removed,
+                }),
+                (Some(old), Some(new)) => {
+                    let fields = changes::diff_flag(&old, &new);
+                    if fields.is_empty() {
+                        continue;
+                    }
+                    if !old.same_evaluation(&new)
+                        && later(fh.last_evaluation_change, &history.commits)
+                    {
+                        fh.last_evaluation_change = Some(index);
+                    }
+                    if let (Some(a), Some(b)) = (old.date("expires"), new.date("expires")) {
+                        if b > a {
+                            fh.expires_pushed += 1;
+                        }
+                    }
+                    fh.events.push(FlagEvent {
+                        commit: index,
+                        change: Change::Changed { fields },
+                    });
+                }
+                (None, None) => {}
+            }
+        }
+    }
+    let latest = match versions.get(&start_blob) {
+        Some(v) => Some(v.clone()),
+        None => build(read(repo, start_blob)?, None).0,
+    };
+    if let Some(v) = latest {
+        let mut seen = HashSet::new();
+        for (key, flag) in &v.flags {
+            if seen.insert(key.clone()) {
+                history.flags.entry(key.to_string()).or_default().latest = Some(flag.clone());
+            }
+        }
+    }
+    Ok(history)
+}
+
+/// A version that failed to parse stands in for nothing: the commit is treated as
+/// not having changed the flags.
+fn version_or_parent(v: Option<Rc<Version>>, parent: Option<&Rc<Version>>) -> Option<Rc<Version>> {
+    v.or_else(|| parent.cloned())
+}
+
+fn read(repo: &Repository, blob: Oid) -> Result<Option<String>, GitError> {
+    let blob = repo.find_blob(blob)?;
+    Ok(String::from_utf8(blob.content().to_vec()).ok())
+}
+
+/// Builds a version from its text and the deltas from `parent`. Returns `None` for
+/// text that is not UTF-8 or not YAML (and then no deltas).
+fn build(text: Option<String>, parent: Option<&Version>) -> (Option<Rc<Version>>, Vec<Delta>) {
+    let Some(text) = text else {
+        return (None, Vec::new());
+    };
+    if !fast_paths() {
+        return build_full(text, parent);
+    }
+    if let Some((p, split)) = parent.and_then(|p| p.split.as_ref().map(|s| (p, s))) {
+        if let Some((split, flags, deltas)) = build_incremental(&text, p, split) {
+            let version = Version {
+                text,
+                split: Some(split),
+                flags,
+            };
+            return (Some(Rc::new(version)), deltas);
+        }
+    }
+    if let Some(split) = changes::split_flags(&text) {
+        if let Some(result) = build_chunked(&text, &split.chunks, parent) {
+            let (flags, deltas) = result;
+            let version = Version {
+                text,
+                split: Some(split),
+                flags,
+            };
+            return (Some(Rc::new(version)), deltas);
+        }
+    }
+    build_full(text, parent)
+}
+
+/// Parses the whole text: always correct, the reference the fast paths are tested
+/// against.
+fn build_full(text: String, parent: Option<&Version>) -> (Option<Rc<Version>>, Vec<Delta>) {
+    let Ok(file) = RawFile::parse(&text) else {
+        return (None, Vec::new());
+    };
+    let flags: Vec<(Rc<str>, Rc<RawFlag>)> = file
+        .flags
+        .into_iter()
+        .map(|(k, f)| (Rc::from(k.as_str()), f))
+        .collect();
+    let deltas = match parent {
+        Some(p) => key_deltas(&p.flags, &flags),
+        None => added(&flags),
+    };
+    let version = Version {
+        text,
+        split: None,
+        flags,
+    };
+    (Some(Rc::new(version)), deltas)
+}
+
+type Flags = Vec<(Rc<str>, Rc<RawFlag>)>;
+
+#[cfg(test)]
+thread_local! {
+    static FAST: std::cell::Cell<bool> = const { std::cell::Cell::new(true) };
+}
+
+/// Whether to use the split and incremental paths (tests compare them with full
+/// parsing).
+fn fast_paths() -> bool {
+    #[cfg(test)]
+    {
+        FAST.with(|f| f.get())
+    }
+    #[cfg(not(test))]
+    {
+        true
+    }
+}
+
+fn added(flags: &[(Rc<str>, Rc<RawFlag>)]) -> Vec<Delta> {
+    let mut seen = HashSet::new();
+    flags
+        .iter()
+        .filter(|(k, _)| seen.insert(k.clone()))
+        .map(|(k, f)| Delta {
+            key: k.clone(),
+            old: None,
+            new: Some(f.clone()),
+        })
+        .collect()
+}
+
+/// Deltas between two versions matched by key (the general, slower path).
+fn key_deltas(old: &[(Rc<str>, Rc<RawFlag>)], new: &[(Rc<str>, Rc<RawFlag>)]) -> Vec<Delta> {
+    let mut before: HashMap<&str, &Rc<RawFlag>> = HashMap::new();
+    for (k, f) in old {
+        before.entry(k).or_insert(f);
+    }
+    let mut seen: HashSet<&str> = HashSet::new();
+    let mut deltas = Vec::new();
+    for (k, f) in new {
+        if !seen.insert(k) {
+            continue;
+        }
+        match before.get(&**k) {
+            Some(o) if Rc::ptr_eq(o, f) || changes::diff_flag(o, f).is_empty() => {}
+            Some(o) => deltas.push(Delta {
+                key: k.clone(),
+                old: Some((*o).clone()),
+                new: Some(f.clone()),
+            }),
+            None => deltas.push(Delta {
+                key: k.clone(),
+                old: None,
+                new: Some(f.clone()),
+            }),
+        }
+    }
+    for (k, f) in old {
+        if !seen.contains(&**k) && before.get(&**k).is_some_and(|b| Rc::ptr_eq(b, f)) {
+            seen.insert(k);
+            deltas.push(Delta {
+                key: k.clone(),
+                old: Some(f.clone()),
+                new: None,
+            });
+        }
+    }
+    deltas
+}
+
+/// The fast path for a version whose parent was split: only the bytes between the
+/// common prefix and the common suffix of the two texts changed, so every chunk
+/// outside them is the parent's (shifted by the change in length), and only the
+/// chunks overlapping the change are rescanned and compared. `None` when the change
+/// reaches outside the `flags:` section or alters its structure.
+fn build_incremental(
+    text: &str,
+    parent: &Version,
+    psplit: &Split,
+) -> Option<(Split, Flags, Vec<Delta>)> {
+    let (old, new) = (parent.text.as_bytes(), text.as_bytes());
+    let chunks = &psplit.chunks;
+    let (first, last) = (chunks.first()?, chunks.last()?);
+    let p = changes::common_prefix(old, new);
+    let s = changes::common_suffix(&old[p..], &new[p..]);
+    let pe = old.len() - s;
+    if p < first.span.start || pe > last.span.end {
+        return None;
+    }
+    // Chunks [a, b] overlap the change; the one ending right at it is included, since
+    // lines appended to a flag belong to it.
+    let a = chunks.partition_point(|c| c.span.end < p);
+    let b = chunks
+        .partition_point(|c| c.span.start <= pe)
+        .checked_sub(1)?;
+    if a > b {
+        return None;
+    }
+    let shift = |i: usize| (i + new.len()).checked_sub(old.len());
+    let start = chunks[a].span.start;
+    let end = shift(chunks[b].span.end)?;
+    if end < start
+        || end > new.len()
+        || (end < new.len() && new.get(end.checked_sub(1)?) != Some(&b'\n'))
+    {
+        return None;
+    }
+    let region = changes::split_region(text, start..end, psplit.indent)?;
+    let ptext = parent.text.as_str();
+    let old_range = a..=b;
+    let mut used = vec![false; b + 1 - a];
+    let mut middle: Flags = Vec::with_capacity(region.len());
+    let mut deltas = Vec::new();
+    for c in &region {
+        let key_text = &text[c.key.clone()];
+        let matched = old_range
+            .clone()
+            .find(|&i| !used[i - a] && &ptext[chunks[i].key.clone()] == key_text);
+        match matched {
+            Some(i) if ptext[chunks[i].span.clone()] == text[c.span.clone()] => {
+                used[i - a] = true;
+                middle.push(parent.flags[i].clone());
+            }
+            Some(i) => {
+                used[i - a] = true;
+                let (pkey, pflag) = &parent.flags[i];
+                let (key, flag) = changes::parse_chunk(&text[c.span.clone()])?;
+                let flag = Rc::new(flag);
+                let key: Rc<str> = if *key == **pkey {
+                    pkey.clone()
+                } else {
+                    Rc::from(key.as_str())
+                };
+                if key != *pkey {
+                    deltas.push(Delta {
+                        key: pkey.clone(),
+                        old: Some(pflag.clone()),
+                        new: None,
+                    });
+                    deltas.push(Delta {
+                        key: key.clone(),
+                        old: None,
+                        new: Some(flag.clone()),
+                    });
+                } else {
+                    deltas.push(Delta {
+                        key: key.clone(),
+                        old: Some(pflag.clone()),
+                        new: Some(flag.clone()),
+                    });
+                }
+                middle.push((key, flag));
+            }
+            None => {
+                let (key, flag) = changes::parse_chunk(&text[c.span.clone()])?;
+                let key: Rc<str> = Rc::from(key.as_str());
+                let flag = Rc::new(flag);
+                deltas.push(Delta {
+                    key: key.clone(),
+                    old: None,
+                    new: Some(flag.clone()),
+                });
+                middle.push((key, flag));
+            }
+        }
+    }
+    for (offset, u) in used.iter().enumerate() {
+        if !u {
+            let (key, flag) = &parent.flags[a + offset];
+            deltas.push(Delta {
+                key: key.clone(),
+                old: Some(flag.clone()),
+                new: None,
+            });
+        }
+    }
+    let mut new_chunks: Vec<Chunk> = Vec::with_capacity(chunks.len() + region.len());
+    new_chunks.extend_from_slice(&chunks[..a]);
+    new_chunks.extend(region);
+    for c in &chunks[b + 1..] {
+        new_chunks.push(Chunk {
+            key: shift(c.key.start)?..shift(c.key.end)?,
+            span: shift(c.span.start)?..shift(c.span.end)?,
+        });
+    }
+    let mut flags: Flags = Vec::with_capacity(new_chunks.len());
+    flags.extend_from_slice(&parent.flags[..a]);
+    flags.extend(middle);
+    flags.extend_from_slice(&parent.flags[b + 1..]);
+    let split = Split {
+        chunks: new_chunks,
+        indent: psplit.indent,
+    };
+    Some((split, flags, fold(deltas)))
+}
+
+/// Builds the flags of a split version, reusing the parent's parsed flag wherever a
+/// chunk's text is unchanged. Returns `None` when a changed chunk does not parse on
+/// its own; the caller then parses the whole file.
+fn build_chunked(
+    text: &str,
+    chunks: &[Chunk],
+    parent: Option<&Version>,
+) -> Option<(Flags, Vec<Delta>)> {
+    let Some((parent, pchunks)) = parent.and_then(|p| p.split.as_ref().map(|s| (p, &s.chunks)))
+    else {
+        let mut flags = Vec::with_capacity(chunks.len());
+        for c in chunks {
+            let (key, flag) = changes::parse_chunk(&text[c.span.clone()])?;
+            flags.push((Rc::from(key.as_str()), Rc::new(flag)));
+        }
+        let deltas = match parent {
+            Some(p) => key_deltas(&p.flags, &flags),
+            None => added(&flags),
+        };
+        return Some((flags, deltas));
+    };
+    let ptext = parent.text.as_str();
+    let mut used = vec![false; pchunks.len()];
+    let mut by_key: Option<HashMap<&str, usize>> = None;
+    let mut next = 0;
+    let mut flags: Flags = Vec::with_capacity(chunks.len());
+    let mut deltas = Vec::new();
+    for c in chunks {
+        let key_text = &text[c.key.clone()];
+        // Versions mostly keep their flags in the same order: try the next parent chunk
+        // first, and index the parent by key only when the orders diverge.
+        let matched = if pchunks
+            .get(next)
+            .is_some_and(|p| &ptext[p.key.clone()] == key_text)
+        {
+            Some(next)
+        } else {
+            let index = by_key.get_or_insert_with(|| {
+                let mut m = HashMap::with_capacity(pchunks.len());
+                for (i, p) in pchunks.iter().enumerate() {
+                    m.entry(&ptext[p.key.clone()]).or_insert(i);
+                }
+                m
+            });
+            index.get(key_text).copied()
+        };
+        match matched {
+            Some(i) if !used[i] => {
+                used[i] = true;
+                next = i + 1;
+                let (pkey, pflag) = &parent.flags[i];
+                if ptext[pchunks[i].span.clone()] == text[c.span.clone()] {
+                    flags.push((pkey.clone(), pflag.clone()));
+                } else {
+                    let (key, flag) = changes::parse_chunk(&text[c.span.clone()])?;
+                    let key: Rc<str> = if *key == **pkey {
+                        pkey.clone()
+                    } else {
+                        Rc::from(key.as_str())
+                    };
+                    let flag = Rc::new(flag);
+                    if key == *pkey {
+                        deltas.push(Delta {
+                            key: key.clone(),
+                            old: Some(pflag.clone()),
+                            new: Some(flag.clone()),
+                        });
+                    } else {
+                        deltas.push(Delta {
+                            key: pkey.clone(),
+                            old: Some(pflag.clone()),
+                            new: None,
+                        });
+                        deltas.push(Delta {
+                            key: key.clone(),
+                            old: None,
+                            new: Some(flag.clone()),
+                        });
+                    }
+                    flags.push((key, flag));
+                }
+            }
+            // A duplicate key in this version: validation reports it; the first
+            // definition is the one that counts.
+            Some(_) => {
+                let (key, flag) = changes::parse_chunk(&text[c.span.clone()])?;
+                flags.push((Rc::from(key.as_str()), Rc::new(flag)));
+            }
+            None => {
+                let (key, flag) = changes::parse_chunk(&text[c.span.clone()])?;
+                let key: Rc<str> = Rc::from(key.as_str());
+                let flag = Rc::new(flag);
+                deltas.push(Delta {
+                    key: key.clone(),
+                    old: None,
+                    new: Some(flag.clone()),
+                });
+                flags.push((key, flag));
+            }
+        }
+    }
+    for (i, u) in used.iter().enumerate() {
+        if !u {
+            let (key, flag) = &parent.flags[i];
+            deltas.push(Delta {
+                key: key.clone(),
+                old: Some(flag.clone()),
+                new: None,
+            });
+        }
+    }
+    // A flag moved between chunks with a new spelling of its key (`a` → `"a"`) shows up
+    // as removed and added in one commit; fold such pairs into a change.
+    Some((flags, fold(deltas)))
+}
+
+/// Merges a removal and an addition of the same key in one commit into one change,
+/// and drops changes that leave the flag's fields as they were.
+fn fold(deltas: Vec<Delta>) -> Vec<Delta> {
+    if deltas.len() < 2 {
+        return deltas;
+    }
+    let mut by_key: HashMap<Rc<str>, Delta> = HashMap::new();
+    let mut order: Vec<Rc<str>> = Vec::new();
+    for d in deltas {
+        match by_key.entry(d.key.clone()) {
+            Entry::Occupied(mut e) => {
+                let prev = e.get_mut();
+                if prev.old.is_none() {
+                    prev.old = d.old;
+                }
+                if prev.new.is_none() {
+                    prev.new = d.new;
+                }
+            }
+            Entry::Vacant(e) => {
+                order.push(d.key.clone());
+                e.insert(d);
+            }
+        }
+    }
+    order
+        .into_iter()
+        .filter_map(|k| by_key.remove(&k))
+        .filter(|d| match (&d.old, &d.new) {
+            (Some(a), Some(b)) => !changes::diff_flag(a, b).is_empty(),
+            _ => true,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::git::Repo;
+    use git2::{Signature, Time};
+
+    /// A deterministic pseudo-random sequence (no dependency needed for a test).
+    struct Lcg(u64);
+    impl Lcg {
+        fn next(&mut self, n: usize) -> usize {
+            self.0 = self
+                .0
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((self.0 >> 33) as usize) % n
+        }
+    }
+
+    fn render(flags: &[(String, u32, u32, bool)], settings: u32, comment: bool) -> String {
+        let mut s = format!("version: 1\nsettings:\n  expiry_warning: {settings}d\nflags:\n");
+        if comment {
+            s.push_str("  # temporary flags below\n");
+        }
+        for (key, rollout, expires, extra) in flags {
+            s.push_str(&format!(
+                "  {key}:\n    type: release\n    owner: team\n    rollout: {rollout}\n    expires: 2026-{:02}-{:02}\n",
+                expires / 28 % 12 + 1,
+                expires % 28 + 1
+            ));
+            if *extra {
+                s.push_str("    description: |\n      multi\n      line\n\n");
+            }
+        }
+        s.push_str("segments: {}\n");
+        s
+    }
+
+    fn summary(h: &FileHistory) -> Vec<String> {
+        let mut out: Vec<String> = h
+            .flags
+            .iter()
+            .map(|(k, f)| {
+                let events: Vec<String> = f
+                    .events
+                    .iter()
+                    .map(|e| format!("{}:{:?}", e.commit, e.change))
+                    .collect();
+                format!(
+                    "{k} introduced={:?} last={:?} pushed={} latest={:?} events={events:?}",
+                    f.introduced, f.last_evaluation_change, f.expires_pushed, f.latest
+                )
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn fast_paths_agree_with_full_parsing() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let repo = git2::Repository::init(dir.path()).expect("init");
+        let mut rng = Lcg(7);
+        let mut flags: Vec<(String, u32, u32, bool)> = Vec::new();
+        let mut settings = 14;
+        let mut comment = false;
+        let mut next_key = 0;
+        for c in 0..150u32 {
+            match rng.next(10) {
+                0 | 1 => {
+                    let at = rng.next(flags.len() + 1);
+                    flags.insert(at, (format!("flag-{next_key}"), 50, 40, false));
+                    next_key += 1;
+                }
+                2 if !flags.is_empty() => {
+                    let at = rng.next(flags.len());
+                    flags.remove(at);
+                }
+                3 if flags.len() > 1 => {
+                    let (i, j) = (rng.next(flags.len()), rng.next(flags.len()));
+                    flags.swap(i, j);
+                }
+                4 => settings += 1,
+                5 => comment = !comment,
+                6 if !flags.is_empty() => {
+                    let i = rng.next(flags.len());
+                    flags[i].3 = !flags[i].3;
+                }
+                7 if !flags.is_empty() => {
+                    let i = rng.next(flags.len());
+                    flags[i].2 += 5;
+                }
+                _ if !flags.is_empty() => {
+                    let i = rng.next(flags.len());
+                    flags[i].1 = (flags[i].1 + 10) % 110;
+                }
+                _ => {}
+            }
+            let mut text = render(&flags, settings, comment);
+            if c == 77 {
+                text.push_str("  broken: [\n"); // an invalid historical version
+            }
+            std::fs::write(dir.path().join("flags.yaml"), text).expect("write");
+            let mut index = repo.index().expect("index");
+            index
+                .add_path(std::path::Path::new("flags.yaml"))
+                .expect("add");
+            let tree = repo
+                .find_tree(index.write_tree().expect("tree"))
+                .expect("tree");
+            let sig = Signature::new(
+                "T",
+                "t@x",
+                &Time::new(1_700_000_000 + i64::from(c) * 3600, 0),
+            )
+            .expect("sig");
+            let parent = repo.head().ok().and_then(|h| h.peel_to_commit().ok());
+            let parents: Vec<&git2::Commit> = parent.iter().collect();
+            repo.commit(Some("HEAD"), &sig, &sig, &format!("c{c}"), &tree, &parents)
+                .expect("commit");
+        }
+        let r = Repo::discover(dir.path()).expect("repo");
+        let fast = r.history(None, "flags.yaml").expect("history");
+        FAST.with(|f| f.set(false));
+        let full = r.history(None, "flags.yaml").expect("history");
+        FAST.with(|f| f.set(true));
+        assert!(fast.commits.len() > 100, "{}", fast.commits.len());
+        assert_eq!(summary(&fast), summary(&full));
+        let last = fast.commits.last().expect("commits").date;
+        let recent = fast.events_since(last);
+        assert!(!recent.is_empty());
+        assert!(recent.iter().all(|(_, _, c)| c.date == last));
+        assert!(
+            recent
+                .windows(2)
+                .all(|w| (w[0].1.commit, w[0].0) <= (w[1].1.commit, w[1].0))
+        );
+    }
+}
