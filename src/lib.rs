@@ -9,6 +9,7 @@ pub mod commands;
 pub mod error;
 pub mod model;
 pub mod report;
+pub mod scan;
 pub mod suggest;
 
 use clap::Parser;

@@ -3,6 +3,7 @@
 
 pub mod completions;
 pub mod list;
+pub mod scan;
 pub mod schema;
 pub mod validate;
 
@@ -113,6 +114,7 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
     match cli.command {
         Command::Validate(args) => validate::run(&ctx, &args),
         Command::List(args) => list::run(&ctx, &args),
+        Command::Scan(args) => scan::run(&ctx, &args),
         Command::Schema => schema::run(&ctx),
         Command::Completions(args) => completions::run(&args),
     }
