@@ -560,7 +560,8 @@ impl Worker<'_> {
         }
         // A capture and a token hit for the same flag at the same place are one
         // reference, of kind `pattern`.
-        let pattern_at: HashSet<(usize, usize)> = captured
+        // (Captures are few per file: a list is cheaper than a hash set.)
+        let pattern_at: Vec<(usize, usize)> = captured
             .iter()
             .filter_map(|(s, _, r, _)| r.as_ref().ok().map(|&f| (*s, f)))
             .collect();
@@ -591,18 +592,23 @@ impl Worker<'_> {
                 }
             }
         }
-        let mut seen = HashSet::new();
+        let mut seen: Vec<(usize, usize)> = Vec::new();
+        let mut first_at = |at: (usize, usize)| {
+            let new = !seen.contains(&at);
+            seen.push(at);
+            new
+        };
         for (start, end, r, pi) in captured {
             match r {
                 // Two patterns capturing the same key at the same place: one record.
-                Ok(flag) if seen.insert((start, flag)) => events.push(Event::Ref {
+                Ok(flag) if first_at((start, flag)) => events.push(Event::Ref {
                     start,
                     end,
                     flag,
                     kind: RefKind::Pattern,
                 }),
                 Ok(_) => {}
-                Err(key) if seen.insert((start, usize::MAX)) => events.push(Event::Undef {
+                Err(key) if first_at((start, usize::MAX)) => events.push(Event::Undef {
                     start,
                     key,
                     pattern: &plan.patterns[pi].source,
