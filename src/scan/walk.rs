@@ -193,7 +193,10 @@ pub fn run(file: &FlagsFile, opts: &ScanOptions) -> Result<ScanResult, ScanError
     let plan = Plan {
         file,
         opts,
-        matcher: Matcher::new(file, only.as_ref().map(std::slice::from_ref)),
+        // Every flag's spellings even with `--flag`: the longest spelling at a place
+        // decides which flag it refers to (`checkout.v2` is `checkout-v2`'s dot
+        // alias, not `checkout`), and the view of one flag must agree with the full scan.
+        matcher: Matcher::new(file, None),
         // The patterns compiled as `regex::Regex` when the file was loaded, so they
         // compile as byte regexes too; one that somehow did not would just not run.
         patterns: file
@@ -582,7 +585,8 @@ impl Worker<'_> {
         let mut events: Vec<Event<'_>> = Vec::new();
         for h in &self.hits {
             for t in plan.matcher.targets(h) {
-                if !pattern_at.contains(&(h.start, t.flag)) {
+                if plan.only.is_none_or(|o| o == t.flag) && !pattern_at.contains(&(h.start, t.flag))
+                {
                     events.push(Event::Ref {
                         start: h.start,
                         end: h.end,
