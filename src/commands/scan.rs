@@ -66,7 +66,7 @@ pub fn run(ctx: &Ctx, args: &ScanArgs) -> Result<Outcome> {
     }
     out.flush()?;
     if format != Format::Json {
-        for line in stderr_report(&result, &loaded.file) {
+        for line in stderr_report(&result) {
             note(ctx, &line);
         }
     }
@@ -344,7 +344,7 @@ fn csv(field: &str) -> String {
 
 /// The lines printed on stderr after text and CSV output: what was scanned, what was
 /// found, every skip reason with its count, and the files that could not be read.
-fn stderr_report(result: &ScanResult, file: &FlagsFile) -> Vec<String> {
+fn stderr_report(result: &ScanResult) -> Vec<String> {
     let s = &result.stats;
     let flags: std::collections::HashSet<&str> =
         result.references.iter().map(|r| r.flag.as_str()).collect();
@@ -365,10 +365,16 @@ fn stderr_report(result: &ScanResult, file: &FlagsFile) -> Vec<String> {
             n => format!(", {}", plural(n, "undefined key", "undefined keys")),
         }
     )];
-    if !result.unreferenced.is_empty() && result.unreferenced.len() < file.flags.len().max(2) {
-        lines.push(format!("unreferenced: {}", result.unreferenced.join(", ")));
-    } else if !result.unreferenced.is_empty() {
-        lines.push("unreferenced: every flag".to_string());
+    // Name a few; the summary table (or JSON) has them all.
+    const NAMED: usize = 10;
+    match result.unreferenced.len() {
+        0 => {}
+        n if n <= NAMED => lines.push(format!("unreferenced: {}", result.unreferenced.join(", "))),
+        n => lines.push(format!(
+            "unreferenced: {} and {} more (see --summary)",
+            result.unreferenced[..NAMED].join(", "),
+            n - NAMED
+        )),
     }
     if s.skipped.total() > 0 {
         lines.push(format!(
