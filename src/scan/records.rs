@@ -120,8 +120,10 @@ pub struct Undefined {
 }
 
 /// Counts for the whole scan. Every file the walk met is either scanned or counted
-/// under one reason in `skipped`.
+/// under one reason in `skipped`. Missing fields read as 0, so scans written by other
+/// versions still merge.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Stats {
     /// Files searched.
     pub files_scanned: u64,
@@ -141,6 +143,7 @@ pub struct Stats {
 /// `.flagctlignore` are outside the scanned tree (as in ripgrep) and not counted here;
 /// `--no-ignore` scans them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Skipped {
     /// A NUL byte in the first 8 KiB.
     pub binary: u64,
@@ -431,6 +434,43 @@ mod tests {
         let l = c.locate(3);
         assert_eq!(l.column, 4);
         assert_eq!(l.text, "\u{fffd}\u{fffd} key");
+    }
+
+    #[test]
+    fn scan_json_reads_back() {
+        let result = ScanResult {
+            version: 1,
+            roots: vec![".".into()],
+            stats: Stats {
+                files_scanned: 2,
+                skipped: Skipped {
+                    binary: 1,
+                    ..Skipped::default()
+                },
+                ..Stats::default()
+            },
+            references: vec![Reference {
+                flag: "a".into(),
+                root: ".".into(),
+                path: "x.go".into(),
+                line: 3,
+                column: 7,
+                matched: "A".into(),
+                kind: RefKind::Alias,
+                text: "use(A)".into(),
+                truncated: false,
+                context: Some(Context::default()),
+            }],
+            undefined: vec![],
+            unreferenced: vec!["b".into()],
+        };
+        let json = serde_json::to_string(&result).expect("serialize");
+        let back: ScanResult = serde_json::from_str(&json).expect("deserialize");
+        assert_eq!(back, result);
+        // Fields added later default when reading older documents.
+        let old = r#"{"version":1,"roots":[],"stats":{"files_scanned":1},"references":[],"undefined":[],"unreferenced":[]}"#;
+        let back: ScanResult = serde_json::from_str(old).expect("old document");
+        assert_eq!(back.stats.files_scanned, 1);
     }
 
     #[test]

@@ -500,7 +500,14 @@ impl Worker<'_> {
                 return Ok(None);
             }
             buf.clear();
-            buf.reserve(len as usize + 1);
+            // A huge --max-filesize must not abort the process on allocation failure.
+            let want = usize::try_from(len).unwrap_or(usize::MAX).saturating_add(1);
+            buf.try_reserve(want).map_err(|_| {
+                std::io::Error::new(
+                    std::io::ErrorKind::OutOfMemory,
+                    "not enough memory to read it",
+                )
+            })?;
             // A file that grows while we read it is still cut at the limit.
             (&mut f).take(max.saturating_add(1)).read_to_end(buf)?;
             Ok((buf.len() as u64 <= max).then_some(()))
