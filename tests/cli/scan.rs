@@ -598,3 +598,17 @@ fn fixture_hard_cases_are_intact() {
             .is_file()
     );
 }
+
+/// Runs as root too (where permissions cannot make a file unreadable): a dangling
+/// link followed with `--follow` cannot be read, and is counted and named.
+#[cfg(unix)]
+#[test]
+fn dangling_links_followed_are_unreadable_and_named() {
+    let t = fixture();
+    std::os::unix::fs::symlink("gone.go", t.path().join("src/go/dangling.go")).expect("symlink");
+    let (_, json) = scan_json(t, &["--follow"]);
+    assert_eq!(json["stats"]["skipped"]["unreadable"], 1);
+    assert_eq!(json["stats"]["errors"][0]["path"], "src/go/dangling.go");
+    assert_eq!(json["stats"]["errors"][0]["reason"], "unreadable");
+    assert_eq!(records(&json), EXPECTED);
+}
