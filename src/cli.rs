@@ -113,6 +113,8 @@ pub enum Command {
     Diff(DiffArgs),
     /// Show every commit that changed a flag, newest first
     History(HistoryArgs),
+    /// Find every reference to every flag in code (exit 0 whether or not any is found)
+    Scan(ScanArgs),
     /// Print the JSON Schema of flags.yaml, for editor completion
     Schema,
     /// Print shell completions
@@ -267,6 +269,44 @@ pub struct HistoryArgs {
     /// The flag key
     #[arg(value_name = "FLAG")]
     pub flag: String,
+}
+
+/// `flagctl scan`.
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Directories or files to scan [default: settings.scan.paths, relative to the flags file]
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Only references to this flag (the view used when deleting it)
+    #[arg(long, value_name = "KEY")]
+    pub flag: Option<String>,
+    /// A table of references per flag, unreferenced flags included, instead of one line per reference
+    #[arg(long)]
+    pub summary: bool,
+    /// Show (and record in JSON) N lines of context around each reference
+    #[arg(short = 'C', long, value_name = "N")]
+    pub context: Option<usize>,
+    /// Skip files larger than SIZE (bytes, or with a K, M or G suffix)
+    #[arg(long, value_name = "SIZE", default_value = "10M")]
+    pub max_filesize: String,
+    /// Follow symbolic links (loops are detected and skipped)
+    #[arg(short = 'L', long)]
+    pub follow: bool,
+    /// Scan hidden files and directories too
+    #[arg(long)]
+    pub hidden: bool,
+    /// Do not honour .gitignore, .ignore and .flagctlignore files
+    #[arg(long)]
+    pub no_ignore: bool,
+    /// Worker threads [default: one per CPU]
+    #[arg(
+        short = 'j',
+        long,
+        value_name = "N",
+        default_value_t = 0,
+        hide_default_value = true
+    )]
+    pub threads: usize,
 }
 
 /// `flagctl completions`.

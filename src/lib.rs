@@ -15,6 +15,7 @@ pub mod git;
 pub mod lifecycle;
 pub mod model;
 pub mod report;
+pub mod scan;
 pub mod suggest;
 
 use clap::Parser;

@@ -9,6 +9,7 @@ pub mod history;
 pub mod list;
 pub mod new;
 pub mod remove;
+pub mod scan;
 pub mod schema;
 pub mod stale;
 pub mod test;
@@ -145,6 +146,7 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
         Command::Check(args) => check::run(&ctx, &args),
         Command::Diff(args) => diff::run(&ctx, &args),
         Command::History(args) => history::run(&ctx, &args),
+        Command::Scan(args) => scan::run(&ctx, &args),
         Command::Schema => schema::run(&ctx),
         Command::Completions(args) => completions::run(&args),
     }

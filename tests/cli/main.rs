@@ -10,5 +10,6 @@ mod gitrepo;
 mod lifecycle;
 mod list;
 mod sarif;
+mod scan;
 mod test_cmd;
 mod validate;

@@ -1,0 +1,699 @@
+//! The parallel walk and the per-file search.
+//!
+//! Each worker thread of the `ignore` crate's walker owns a read buffer and a list of
+//! results; files are read whole into the reused buffer and searched once by the
+//! [`Matcher`], then by the scan patterns (whose regexes skip to their literal prefix
+//! with a fast substring search, so a file without `isFeatureEnabled(` costs one
+//! memchr-speed pass). Line, column and text are computed only for hits. Workers merge
+//! their results when they finish, and the merged list is sorted, so the output does
+//! not depend on scheduling.
+
+use super::matcher::{Hit, Matcher};
+use super::records::{
+    LineCursor, RefKind, Reference, ScanResult, SkipError, Skipped, Stats, Undefined,
+};
+use super::{Root, ScanError, ScanOptions};
+use crate::model::FlagsFile;
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use ignore::{DirEntry, ParallelVisitor, ParallelVisitorBuilder, WalkBuilder, WalkState};
+use std::collections::{HashMap, HashSet};
+use std::ffi::OsString;
+use std::fs::File;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+/// Bytes inspected for a NUL to call a file binary (as git and ripgrep do).
+const BINARY_PROBE: usize = 8 * 1024;
+
+/// A compiled scan pattern.
+struct Pattern {
+    regex: regex::bytes::Regex,
+    source: String,
+}
+
+/// What every worker shares, read-only.
+struct Plan<'a> {
+    file: &'a FlagsFile,
+    opts: &'a ScanOptions,
+    matcher: Matcher,
+    patterns: Vec<Pattern>,
+    /// Key or literal alias → flag index, for pattern captures.
+    resolve: HashMap<&'a str, usize>,
+    /// `--flag KEY`: the one flag searched for.
+    only: Option<usize>,
+    /// The flags file: its name (cheap first check) and canonical path.
+    flags_file: Option<(OsString, PathBuf)>,
+}
+
+/// The results of one file.
+struct FileOut {
+    path: String,
+    refs: Vec<Reference>,
+    undefined: Vec<Undefined>,
+}
+
+/// What the workers of one root pool together.
+#[derive(Default)]
+struct Pool {
+    files: Vec<FileOut>,
+    files_scanned: u64,
+    bytes_scanned: u64,
+    skipped: Skipped,
+    errors: Vec<SkipError>,
+}
+
+/// Counters bumped by the entry filter, which runs inside the walker.
+#[derive(Default)]
+struct FilterCounts {
+    hidden: AtomicU64,
+    excluded: AtomicU64,
+    excluded_dirs: AtomicU64,
+}
+
+/// `settings.scan.exclude`, compiled. Globs without a `/` match a file or directory
+/// name at any depth (as in `.gitignore`); others match the path relative to the
+/// root, with `*` not crossing `/`. A directory matching a glob, or the part of a glob
+/// before a trailing `/**`, is not descended into.
+struct Excludes {
+    paths: GlobSet,
+    names: GlobSet,
+    dirs: GlobSet,
+}
+
+impl Excludes {
+    fn new(file: &FlagsFile, display: &str) -> Result<Excludes, ScanError> {
+        let mut paths = GlobSetBuilder::new();
+        let mut names = GlobSetBuilder::new();
+        let mut dirs = GlobSetBuilder::new();
+        for g in &file.settings.scan.exclude {
+            let text = g.value.trim_start_matches("./");
+            let bad = |e: globset::Error| ScanError::BadExclude {
+                file: display.to_string(),
+                line: g.pos.line,
+                column: g.pos.column,
+                glob: g.value.clone(),
+                message: e.kind().to_string(),
+            };
+            let build = |t: &str| {
+                GlobBuilder::new(t)
+                    .literal_separator(true)
+                    .build()
+                    .map_err(bad)
+            };
+            if text.contains('/') {
+                let t = text.trim_start_matches('/');
+                paths.add(build(t)?);
+                if let Some(prefix) = t.strip_suffix("/**") {
+                    if !prefix.is_empty() {
+                        dirs.add(build(prefix)?);
+                    }
+                }
+            } else {
+                names.add(build(text)?);
+            }
+        }
+        let done = |b: GlobSetBuilder| {
+            b.build().map_err(|e| ScanError::BadExclude {
+                file: display.to_string(),
+                line: 1,
+                column: 1,
+                glob: String::new(),
+                message: e.kind().to_string(),
+            })
+        };
+        Ok(Excludes {
+            paths: done(paths)?,
+            names: done(names)?,
+            dirs: done(dirs)?,
+        })
+    }
+
+    fn is_empty(&self) -> bool {
+        self.paths.is_empty() && self.names.is_empty()
+    }
+
+    /// Whether the entry at `rel` (relative to the root) is excluded.
+    fn matches(&self, rel: &Path, name: &std::ffi::OsStr, is_dir: bool) -> bool {
+        self.names.is_match(name) || self.paths.is_match(rel) || (is_dir && self.dirs.is_match(rel))
+    }
+}
+
+/// Runs the scan (see [`super::scan`]).
+pub fn run(file: &FlagsFile, opts: &ScanOptions) -> Result<ScanResult, ScanError> {
+    let only = match &opts.flag {
+        None => None,
+        Some(key) => Some(
+            file.flags
+                .iter()
+                .position(|f| &f.key == key)
+                .ok_or_else(|| ScanError::UnknownFlag {
+                    key: key.clone(),
+                    hint: crate::suggest::did_you_mean(
+                        key,
+                        file.flags.iter().map(|f| f.key.as_str()),
+                    ),
+                })?,
+        ),
+    };
+    let excludes = Arc::new(Excludes::new(file, &opts.flags_display)?);
+
+    // Check every root before scanning any, so a typo fails fast.
+    let mut roots: Vec<&Root> = Vec::new();
+    for root in &opts.roots {
+        if roots.iter().any(|r| r.path == root.path) {
+            continue;
+        }
+        match std::fs::metadata(&root.path) {
+            Ok(_) => roots.push(root),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(ScanError::MissingRoot {
+                    path: root.display.clone(),
+                });
+            }
+            Err(e) => {
+                return Err(ScanError::Root {
+                    path: root.display.clone(),
+                    source: e,
+                });
+            }
+        }
+    }
+
+    let mut resolve: HashMap<&str, usize> = HashMap::new();
+    for (i, f) in file.flags.iter().enumerate() {
+        resolve.entry(f.key.as_str()).or_insert(i);
+    }
+    for (i, f) in file.flags.iter().enumerate() {
+        for a in &f.aliases {
+            resolve.entry(a.value.as_str()).or_insert(i);
+        }
+    }
+    let plan = Plan {
+        file,
+        opts,
+        // Every flag's spellings even with `--flag`: the longest spelling at a place
+        // decides which flag it refers to (`checkout.v2` is `checkout-v2`'s dot
+        // alias, not `checkout`), and the view of one flag must agree with the full scan.
+        matcher: Matcher::new(file, None),
+        // The patterns compiled as `regex::Regex` when the file was loaded, so they
+        // compile as byte regexes too; one that somehow did not would just not run.
+        patterns: file
+            .settings
+            .scan
+            .patterns
+            .iter()
+            .filter_map(|p| {
+                regex::bytes::Regex::new(&p.source.value)
+                    .ok()
+                    .map(|regex| Pattern {
+                        regex,
+                        source: p.source.value.clone(),
+                    })
+            })
+            .collect(),
+        resolve,
+        only,
+        flags_file: opts.flags_path.as_ref().and_then(|p| {
+            let name = p.file_name()?.to_os_string();
+            Some((name, std::fs::canonicalize(p).ok()?))
+        }),
+    };
+
+    let mut stats = Stats {
+        max_filesize: opts.max_filesize,
+        ..Stats::default()
+    };
+    let mut files: Vec<(usize, FileOut)> = Vec::new();
+    for (ri, root) in roots.iter().enumerate() {
+        let pool = walk_root(&plan, root, &excludes);
+        stats.files_scanned += pool.files_scanned;
+        stats.bytes_scanned += pool.bytes_scanned;
+        stats.skipped.add(&pool.skipped);
+        stats.errors.extend(pool.errors);
+        files.extend(pool.files.into_iter().map(|f| (ri, f)));
+    }
+    files.sort_by(|a, b| (a.0, &a.1.path).cmp(&(b.0, &b.1.path)));
+    stats.errors.sort();
+
+    let mut references = Vec::new();
+    let mut undefined = Vec::new();
+    for (_, f) in files {
+        references.extend(f.refs);
+        undefined.extend(f.undefined);
+    }
+    let referenced: HashSet<&str> = references.iter().map(|r| r.flag.as_str()).collect();
+    let unreferenced = file
+        .flags
+        .iter()
+        .enumerate()
+        .filter(|(i, f)| plan.only.is_none_or(|o| o == *i) && !referenced.contains(f.key.as_str()))
+        .map(|(_, f)| f.key.clone())
+        .collect();
+    Ok(ScanResult {
+        version: crate::report::JSON_VERSION,
+        roots: roots.iter().map(|r| r.display.clone()).collect(),
+        stats,
+        references,
+        undefined,
+        unreferenced,
+    })
+}
+
+/// Walks one root with the parallel walker.
+fn walk_root(plan: &Plan<'_>, root: &Root, excludes: &Arc<Excludes>) -> Pool {
+    let opts = plan.opts;
+    let counts = Arc::new(FilterCounts::default());
+    // A file given as a root is reported relative to its directory.
+    let base = if root.path.is_file() {
+        root.path
+            .parent()
+            .map_or_else(PathBuf::new, Path::to_path_buf)
+    } else {
+        root.path.clone()
+    };
+    let display = if root.path.is_file() {
+        let parent = Path::new(&root.display)
+            .parent()
+            .map(|p| p.to_string_lossy().into_owned());
+        super::normalize(&parent.unwrap_or_default())
+    } else {
+        root.display.clone()
+    };
+
+    let mut builder = WalkBuilder::new(&root.path);
+    let ignores = !opts.no_ignore;
+    builder
+        // Hidden entries are filtered below instead, so they can be counted.
+        .hidden(false)
+        .ignore(ignores)
+        .git_ignore(ignores)
+        .git_exclude(ignores)
+        .parents(ignores)
+        // A user's global gitignore would make results differ between machines.
+        .git_global(false)
+        // Honour .gitignore in a tree that is not (or not yet) a git repository, e.g.
+        // a source tarball or a fixture.
+        .require_git(false)
+        .follow_links(opts.follow)
+        .threads(opts.threads);
+    if ignores {
+        builder.add_custom_ignore_filename(".flagctlignore");
+    }
+    {
+        let counts = Arc::clone(&counts);
+        let excludes = Arc::clone(excludes);
+        let base = base.clone();
+        let hidden = opts.hidden;
+        builder.filter_entry(move |e| {
+            if e.depth() == 0 {
+                return true;
+            }
+            let name = e.file_name();
+            if !hidden && name.as_encoded_bytes().first() == Some(&b'.') {
+                counts.hidden.fetch_add(1, Ordering::Relaxed);
+                return false;
+            }
+            if excludes.is_empty() {
+                return true;
+            }
+            let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+            let rel = e.path().strip_prefix(&base).unwrap_or(e.path());
+            if excludes.matches(rel, name, is_dir) {
+                let c = if is_dir {
+                    &counts.excluded_dirs
+                } else {
+                    &counts.excluded
+                };
+                c.fetch_add(1, Ordering::Relaxed);
+                return false;
+            }
+            true
+        });
+    }
+
+    let pool = Mutex::new(Pool::default());
+    let mut workers = Workers {
+        plan,
+        base: &base,
+        display: &display,
+        pool: &pool,
+    };
+    builder.build_parallel().visit(&mut workers);
+    let mut pool = pool.into_inner().unwrap_or_else(|e| e.into_inner());
+    pool.skipped.hidden += counts.hidden.load(Ordering::Relaxed);
+    pool.skipped.excluded += counts.excluded.load(Ordering::Relaxed);
+    pool.skipped.excluded_dirs += counts.excluded_dirs.load(Ordering::Relaxed);
+    pool
+}
+
+/// Builds one [`Worker`] per walker thread.
+struct Workers<'s> {
+    plan: &'s Plan<'s>,
+    base: &'s Path,
+    display: &'s str,
+    pool: &'s Mutex<Pool>,
+}
+
+impl<'s> ParallelVisitorBuilder<'s> for Workers<'s> {
+    fn build(&mut self) -> Box<dyn ParallelVisitor + 's> {
+        Box::new(Worker {
+            plan: self.plan,
+            base: self.base,
+            display: self.display,
+            pool: self.pool,
+            local: Pool::default(),
+            buf: Vec::new(),
+            hits: Vec::new(),
+        })
+    }
+}
+
+/// One walker thread: its buffers and its share of the results.
+struct Worker<'s> {
+    plan: &'s Plan<'s>,
+    base: &'s Path,
+    display: &'s str,
+    pool: &'s Mutex<Pool>,
+    local: Pool,
+    buf: Vec<u8>,
+    hits: Vec<Hit>,
+}
+
+impl Drop for Worker<'_> {
+    fn drop(&mut self) {
+        let local = std::mem::take(&mut self.local);
+        let mut pool = self.pool.lock().unwrap_or_else(|e| e.into_inner());
+        pool.files.extend(local.files);
+        pool.files_scanned += local.files_scanned;
+        pool.bytes_scanned += local.bytes_scanned;
+        pool.skipped.add(&local.skipped);
+        pool.errors.extend(local.errors);
+    }
+}
+
+impl ParallelVisitor for Worker<'_> {
+    fn visit(&mut self, entry: Result<DirEntry, ignore::Error>) -> WalkState {
+        match entry {
+            Ok(e) => self.entry(&e),
+            Err(err) => self.error(&err),
+        }
+        WalkState::Continue
+    }
+}
+
+/// The innermost cause of a walker error and the path it concerns.
+fn unwrap_error(err: &ignore::Error) -> (Option<&Path>, &ignore::Error) {
+    match err {
+        ignore::Error::WithPath { path, err } => (Some(path.as_path()), unwrap_error(err).1),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            unwrap_error(err)
+        }
+        ignore::Error::Partial(errs) if !errs.is_empty() => unwrap_error(&errs[0]),
+        other => (None, other),
+    }
+}
+
+impl Worker<'_> {
+    fn rel(&self, path: &Path) -> String {
+        let rel = path.strip_prefix(self.base).unwrap_or(path);
+        let parts: Vec<String> = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        if parts.is_empty() {
+            // The root itself (a file root has its directory as base, so this is a
+            // directory root that could not be read).
+            ".".into()
+        } else {
+            parts.join("/")
+        }
+    }
+
+    fn record_error(&mut self, path: &Path, reason: &str, message: String) {
+        let path = self.rel(path);
+        self.local.errors.push(SkipError {
+            root: self.display.to_string(),
+            path,
+            reason: reason.to_string(),
+            message,
+        });
+    }
+
+    fn error(&mut self, err: &ignore::Error) {
+        let (path, cause) = unwrap_error(err);
+        match cause {
+            ignore::Error::Loop { child, ancestor } => {
+                self.local.skipped.symlink_loops += 1;
+                let message = format!("leads back to {}", self.rel(ancestor));
+                self.record_error(child, "symlink_loop", message);
+            }
+            // Errors reading an ignore file leave the rest of the walk intact; they
+            // are not about a file to scan.
+            ignore::Error::Glob { .. } => {}
+            other => {
+                self.local.skipped.unreadable += 1;
+                let message = match other.io_error() {
+                    Some(io) => io_message(io),
+                    None => other.to_string(),
+                };
+                let path = path.map_or_else(|| self.base.to_path_buf(), Path::to_path_buf);
+                self.record_error(&path, "unreadable", message);
+            }
+        }
+    }
+
+    fn entry(&mut self, e: &DirEntry) {
+        let Some(ft) = e.file_type() else {
+            return;
+        };
+        if ft.is_dir() {
+            return;
+        }
+        if ft.is_symlink() {
+            // Only reached without --follow: with it, the walker resolves links.
+            self.local.skipped.symlinks += 1;
+            return;
+        }
+        if !ft.is_file() {
+            self.local.skipped.special += 1;
+            return;
+        }
+        if let Some((name, canonical)) = &self.plan.flags_file {
+            if e.file_name() == name
+                && std::fs::canonicalize(e.path()).is_ok_and(|p| &p == canonical)
+            {
+                self.local.skipped.flags_file += 1;
+                return;
+            }
+        }
+        self.file(e.path());
+    }
+
+    fn file(&mut self, path: &Path) {
+        let max = self.plan.opts.max_filesize;
+        let read = |buf: &mut Vec<u8>| -> std::io::Result<Option<()>> {
+            let mut f = File::open(path)?;
+            let len = f.metadata()?.len();
+            if len > max {
+                return Ok(None);
+            }
+            buf.clear();
+            // A huge --max-filesize must not abort the process on allocation failure.
+            let want = usize::try_from(len).unwrap_or(usize::MAX).saturating_add(1);
+            buf.try_reserve(want).map_err(|_| {
+                std::io::Error::new(
+                    std::io::ErrorKind::OutOfMemory,
+                    "not enough memory to read it",
+                )
+            })?;
+            // A file that grows while we read it is still cut at the limit.
+            (&mut f).take(max.saturating_add(1)).read_to_end(buf)?;
+            Ok((buf.len() as u64 <= max).then_some(()))
+        };
+        let mut buf = std::mem::take(&mut self.buf);
+        match read(&mut buf) {
+            Err(e) => {
+                self.local.skipped.unreadable += 1;
+                self.record_error(path, "unreadable", io_message(&e));
+            }
+            Ok(None) => self.local.skipped.too_large += 1,
+            Ok(Some(())) => {
+                let probe = &buf[..buf.len().min(BINARY_PROBE)];
+                if memchr::memchr(0, probe).is_some() {
+                    self.local.skipped.binary += 1;
+                } else {
+                    self.local.files_scanned += 1;
+                    self.local.bytes_scanned += buf.len() as u64;
+                    if let Some(p) = &self.plan.opts.progress {
+                        p.files.fetch_add(1, Ordering::Relaxed);
+                        p.bytes.fetch_add(buf.len() as u64, Ordering::Relaxed);
+                    }
+                    self.search(path, &buf);
+                }
+            }
+        }
+        // Keep the allocation for the next file, unless one huge file inflated it.
+        if buf.capacity() <= 1 << 20 {
+            self.buf = buf;
+        }
+    }
+
+    fn search(&mut self, path: &Path, buf: &[u8]) {
+        let plan = self.plan;
+        self.hits.clear();
+        plan.matcher.find(buf, &mut self.hits);
+
+        // Pattern captures: (start, end, Ok(flag) | Err(key), pattern index).
+        let mut captured: Vec<(usize, usize, Result<usize, String>, usize)> = Vec::new();
+        for (pi, p) in plan.patterns.iter().enumerate() {
+            for caps in p.regex.captures_iter(buf) {
+                let Some(g) = caps.get(1) else { continue };
+                let Ok(key) = std::str::from_utf8(g.as_bytes()) else {
+                    continue;
+                };
+                match plan.resolve.get(key) {
+                    Some(&flag) if plan.only.is_none_or(|o| o == flag) => {
+                        captured.push((g.start(), g.end(), Ok(flag), pi));
+                    }
+                    Some(_) => {}
+                    None if plan.only.is_none() && !key.is_empty() => {
+                        captured.push((g.start(), g.end(), Err(key.to_string()), pi));
+                    }
+                    None => {}
+                }
+            }
+        }
+        if self.hits.is_empty() && captured.is_empty() {
+            return;
+        }
+        // A capture and a token hit for the same flag at the same place are one
+        // reference, of kind `pattern`.
+        // (Captures are few per file: a list is cheaper than a hash set.)
+        let pattern_at: Vec<(usize, usize)> = captured
+            .iter()
+            .filter_map(|(s, _, r, _)| r.as_ref().ok().map(|&f| (*s, f)))
+            .collect();
+
+        enum Event<'b> {
+            Ref {
+                start: usize,
+                end: usize,
+                flag: usize,
+                kind: RefKind,
+            },
+            Undef {
+                start: usize,
+                key: String,
+                pattern: &'b str,
+            },
+        }
+        let mut events: Vec<Event<'_>> = Vec::new();
+        for h in &self.hits {
+            for t in plan.matcher.targets(h) {
+                if plan.only.is_none_or(|o| o == t.flag) && !pattern_at.contains(&(h.start, t.flag))
+                {
+                    events.push(Event::Ref {
+                        start: h.start,
+                        end: h.end,
+                        flag: t.flag,
+                        kind: t.kind,
+                    });
+                }
+            }
+        }
+        let mut seen: Vec<(usize, usize)> = Vec::new();
+        let mut first_at = |at: (usize, usize)| {
+            let new = !seen.contains(&at);
+            seen.push(at);
+            new
+        };
+        for (start, end, r, pi) in captured {
+            match r {
+                // Two patterns capturing the same key at the same place: one record.
+                Ok(flag) if first_at((start, flag)) => events.push(Event::Ref {
+                    start,
+                    end,
+                    flag,
+                    kind: RefKind::Pattern,
+                }),
+                Ok(_) => {}
+                Err(key) if first_at((start, usize::MAX)) => events.push(Event::Undef {
+                    start,
+                    key,
+                    pattern: &plan.patterns[pi].source,
+                }),
+                Err(_) => {}
+            }
+        }
+        let at = |e: &Event<'_>| match e {
+            Event::Ref { start, flag, .. } => (*start, *flag),
+            Event::Undef { start, .. } => (*start, usize::MAX),
+        };
+        events.sort_by_key(at);
+
+        let rel = self.rel(path);
+        let mut out = FileOut {
+            path: rel,
+            refs: Vec::new(),
+            undefined: Vec::new(),
+        };
+        let mut cursor = LineCursor::new(buf);
+        for ev in events {
+            match ev {
+                Event::Ref {
+                    start,
+                    end,
+                    flag,
+                    kind,
+                } => {
+                    let loc = cursor.locate(start);
+                    let context = plan.opts.context.map(|n| cursor.context(loc.span, n));
+                    out.refs.push(Reference {
+                        flag: plan.file.flags[flag].key.clone(),
+                        root: self.display.to_string(),
+                        path: out.path.clone(),
+                        line: loc.line,
+                        column: loc.column,
+                        matched: String::from_utf8_lossy(&buf[start..end]).into_owned(),
+                        kind,
+                        text: loc.text,
+                        truncated: loc.truncated,
+                        context,
+                    });
+                }
+                Event::Undef {
+                    start,
+                    key,
+                    pattern,
+                } => {
+                    let loc = cursor.locate(start);
+                    out.undefined.push(Undefined {
+                        key,
+                        root: self.display.to_string(),
+                        path: out.path.clone(),
+                        line: loc.line,
+                        column: loc.column,
+                        text: loc.text,
+                        truncated: loc.truncated,
+                        pattern: pattern.to_string(),
+                    });
+                }
+            }
+        }
+        // Same position, several flags (one spelling shared): order by key.
+        out.refs
+            .sort_by(|a, b| (a.line, a.column, &a.flag).cmp(&(b.line, b.column, &b.flag)));
+        self.local.files.push(out);
+    }
+}
+
+/// The OS message without Rust's ` (os error N)` suffix.
+fn io_message(e: &std::io::Error) -> String {
+    let s = e.to_string();
+    match s.find(" (os error") {
+        Some(i) => s[..i].to_string(),
+        None => s,
+    }
+}
