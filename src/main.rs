@@ -4,6 +4,11 @@ use flagctl::error::Error;
 use std::io::{ErrorKind, Write};
 use std::process::ExitCode;
 
+// Loading a large flags file makes hundreds of thousands of small allocations; the
+// system allocator spent a third of `validate`'s time in page faults on them.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     match flagctl::run(std::env::args_os()) {
         Ok(outcome) => ExitCode::from(outcome.code()),

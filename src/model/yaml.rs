@@ -444,9 +444,6 @@ mod parallel {
             .unwrap_or(lines.len());
         let body = &lines[flags_line + 1..end];
         let indent = child_indent(body)?;
-        if !body.iter().all(|l| self_contained(l)) {
-            return None;
-        }
         let starts: Vec<usize> = (0..body.len())
             .filter(|&i| is_child_key(body[i], indent))
             .collect();
@@ -473,20 +470,24 @@ mod parallel {
                 outer.push_str(l);
             }
         }
-        let pieces: Vec<String> = cuts
-            .windows(2)
-            .map(|w| {
-                let mut piece = "\n".repeat(first + w[0]);
-                for l in &body[w[0]..w[1]] {
-                    piece.push_str(l);
-                }
-                piece
-            })
-            .collect();
         let results: Vec<Option<Node>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = pieces
-                .iter()
-                .map(|p| scope.spawn(move || Builder::default().run(p).ok()))
+            let handles: Vec<_> = cuts
+                .windows(2)
+                .map(|w| {
+                    let lines = &body[w[0]..w[1]];
+                    let padding = first + w[0];
+                    scope.spawn(move || {
+                        // Each worker vets its own lines, so the check costs no wall time.
+                        if !lines.iter().all(|l| self_contained(l)) {
+                            return None;
+                        }
+                        let mut piece = "\n".repeat(padding);
+                        for l in lines {
+                            piece.push_str(l);
+                        }
+                        Builder::default().run(&piece).ok()
+                    })
+                })
                 .collect();
             handles
                 .into_iter()
