@@ -115,6 +115,8 @@ pub enum Command {
     History(HistoryArgs),
     /// Find every reference to every flag in code (exit 0 whether or not any is found)
     Scan(ScanArgs),
+    /// The monthly report: findings, references and history per owner, with cleanup plans
+    Audit(AuditArgs),
     /// Print the JSON Schema of flags.yaml, for editor completion
     Schema,
     /// Print shell completions
@@ -307,6 +309,27 @@ pub struct ScanArgs {
         hide_default_value = true
     )]
     pub threads: usize,
+}
+
+/// `flagctl audit`.
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Code to scan [default: settings.scan.paths, relative to the flags file]
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Merge the JSON of `flagctl scan --format json` run in other repositories
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    pub refs: Vec<PathBuf>,
+    /// Name a scan root (a PATH, a root recorded in a --refs file, or the --refs file
+    /// itself) after the service it belongs to; repeatable
+    #[arg(long, value_name = "NAME=PATH")]
+    pub root: Vec<String>,
+    /// Only this owner's part of the report (the summary still covers every flag)
+    #[arg(long, value_name = "OWNER")]
+    pub owner: Option<String>,
+    /// Do not scan local code; use only --refs
+    #[arg(long)]
+    pub no_scan: bool,
 }
 
 /// `flagctl completions`.

@@ -143,9 +143,16 @@ fn row(f: &FlagEntry) -> Vec<String> {
         (Some(d), _) => format!("{d}d"),
         _ => "-".into(),
     };
+    let days = |n: i64| {
+        if n == 1 {
+            "1 day".to_string()
+        } else {
+            format!("{n} days")
+        }
+    };
     let expires = match (f.expires, f.days_left) {
-        (Some(e), Some(d)) if d < 0 => format!("{e} ({} days ago)", -d),
-        (Some(e), Some(d)) => format!("{e} (in {d} days)"),
+        (Some(e), Some(d)) if d < 0 => format!("{e} ({} ago)", days(-d)),
+        (Some(e), Some(d)) => format!("{e} (in {})", days(d)),
         _ => "-".into(),
     };
     vec![

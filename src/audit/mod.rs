@@ -2,6 +2,7 @@
 //! into one report per owner, with a cleanup plan for every flag to retire.
 //! [`report`] builds it; `markdown`, `html` and `table` render it; JSON is its serde form.
 
+pub mod build;
 pub mod html;
 pub mod markdown;
 

@@ -1,6 +1,7 @@
 //! One module per subcommand. Each takes its parsed arguments and a [`Ctx`], does its
 //! orchestration, and returns an [`Outcome`].
 
+pub mod audit;
 pub mod check;
 pub mod completions;
 pub mod diff;
@@ -146,6 +147,7 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
         Command::Check(args) => check::run(&ctx, &args),
         Command::Diff(args) => diff::run(&ctx, &args),
         Command::History(args) => history::run(&ctx, &args),
+        Command::Audit(args) => audit::run(&ctx, &args),
         Command::Scan(args) => scan::run(&ctx, &args),
         Command::Schema => schema::run(&ctx),
         Command::Completions(args) => completions::run(&args),
