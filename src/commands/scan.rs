@@ -137,7 +137,7 @@ fn human_bytes(n: u64) -> String {
 }
 
 /// The path of a record as seen from the current directory: `root/path`.
-fn shown_path(root: &str, path: &str) -> String {
+pub fn shown_path(root: &str, path: &str) -> String {
     match root {
         "." => path.to_string(),
         r if r.ends_with('/') => format!("{r}{path}"),
@@ -383,19 +383,31 @@ fn stderr_report(result: &ScanResult) -> Vec<String> {
             skip_reasons(&s.skipped, s.max_filesize).join(", ")
         ));
     }
-    for e in &s.errors {
-        let what = if e.reason == "symlink_loop" {
-            "symbolic link loop at"
-        } else {
-            "cannot read"
-        };
-        lines.push(format!(
-            "warning: {what} {}: {}",
-            shown_path(&e.root, &e.path),
-            e.message
-        ));
-    }
+    lines.extend(error_lines(result));
     lines
+}
+
+/// One `warning:` line per file that could not be read and per symbolic link loop, so
+/// commands that scan as a side job (`stale --scan`, `check --scan`, `remove`) do not
+/// drop them silently either.
+pub fn error_lines(result: &ScanResult) -> Vec<String> {
+    result
+        .stats
+        .errors
+        .iter()
+        .map(|e| {
+            let what = if e.reason == "symlink_loop" {
+                "symbolic link loop at"
+            } else {
+                "cannot read"
+            };
+            format!(
+                "warning: {what} {}: {}",
+                shown_path(&e.root, &e.path),
+                e.message
+            )
+        })
+        .collect()
 }
 
 /// `2 binary`, `1 too large (over 10.0 MiB)`, ... for each non-zero reason.

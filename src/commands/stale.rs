@@ -5,15 +5,17 @@ use super::{Ctx, note, stdout};
 use crate::Outcome;
 use crate::changes::RawFile;
 use crate::cli::{Format, StaleArgs};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::git::{FileHistory, GitError, Repo};
-use crate::lifecycle::{self, Facts, Finding, Options};
-use crate::model::Loaded;
+use crate::lifecycle::{self, CodeRef, Facts, Finding, Options};
+use crate::model::{FlagsFile, Loaded};
 use crate::report::{self, Counts, JSON_VERSION, markdown};
+use crate::scan::{self, Root, ScanOptions, ScanResult};
 use comfy_table::{Attribute, Cell, Color, ContentArrangement, Table, presets};
 use serde_json::json;
 use std::collections::BTreeMap;
 use std::io::Write;
+use std::path::PathBuf;
 
 /// The history of the flags file of `loaded`, from `--rev` when given, else `HEAD`.
 pub fn git_history(ctx: &Ctx, loaded: &Loaded) -> std::result::Result<FileHistory, GitError> {
@@ -45,26 +47,75 @@ pub fn git_facts(ctx: &Ctx, loaded: &Loaded) -> Facts {
     facts_of(ctx, loaded, &git_history(ctx, loaded))
 }
 
-/// Refuses `--scan` until the code scanner is part of flagctl.
-// INTEGRATION POINT (scan): map the scanner's records to `lifecycle::CodeRef`s here
-// and append `lifecycle::reference_findings(&file, display, &refs)`.
+/// The code references for `--scan [PATH...]`: `None` without `--scan`, else every
+/// reference to a flag of `loaded` (and every key a `settings.scan.patterns` pattern
+/// captures that it does not define) under PATHs, or `settings.scan.paths` when no
+/// path is given.
 pub fn scan_refs(
-    paths: &Option<Vec<std::path::PathBuf>>,
-) -> Result<Option<Vec<lifecycle::CodeRef>>> {
+    ctx: &Ctx,
+    loaded: &Loaded,
+    paths: Option<&[PathBuf]>,
+) -> Result<Option<Vec<CodeRef>>> {
     match paths {
         None => Ok(None),
-        Some(_) => Err(Error::Usage(
-            "--scan needs the code scanner (`flagctl scan`), which this build does not include yet"
-                .into(),
-        )),
+        Some(paths) => scan_code(ctx, loaded, &loaded.file, paths).map(Some),
     }
+}
+
+/// Scans for the flags of `file` (the flags of `loaded`, possibly with more, such as
+/// the flags `check --base` sees removed) with the settings and roots of `loaded`:
+/// `paths` when given, else `settings.scan.paths`. Files that could not be read are
+/// named on stderr.
+pub fn scan_code(
+    ctx: &Ctx,
+    loaded: &Loaded,
+    file: &FlagsFile,
+    paths: &[PathBuf],
+) -> Result<Vec<CodeRef>> {
+    let mut opts = ScanOptions::for_flags_file(loaded, &ctx.cwd);
+    if !paths.is_empty() {
+        opts.roots = paths.iter().map(|p| Root::from_arg(p, &ctx.cwd)).collect();
+    }
+    let result = scan::scan(file, &opts)?;
+    for line in super::scan::error_lines(&result) {
+        note(ctx, &line);
+    }
+    Ok(code_refs(&result))
+}
+
+/// The scanner's records as [`CodeRef`]s, in the scanner's order: each reference under
+/// its canonical flag key (the scanner resolves aliases and pattern captures to the
+/// key), then each undefined key under the key as captured, which
+/// [`lifecycle::reference_findings`] reports as `undefined` because the file does not
+/// define it. Paths are `root/path` as seen from the current directory, so findings
+/// point at the code line in text output and GitHub annotations alike. The service is
+/// unknown for a local scan: `cross-boundary` needs scans merged from other services.
+pub fn code_refs(result: &ScanResult) -> Vec<CodeRef> {
+    let code_ref = |flag: &str, root: &str, path: &str, line: u64, column: u64| CodeRef {
+        flag: flag.to_string(),
+        path: super::scan::shown_path(root, path),
+        // Lines and columns beyond u32 would need a file of over 4 GiB, well past the
+        // scanner's size limit; saturate rather than wrap.
+        line: u32::try_from(line).unwrap_or(u32::MAX),
+        column: u32::try_from(column).unwrap_or(u32::MAX),
+        service: None,
+    };
+    let refs = result
+        .references
+        .iter()
+        .map(|r| code_ref(&r.flag, &r.root, &r.path, r.line, r.column));
+    let undefined = result
+        .undefined
+        .iter()
+        .map(|u| code_ref(&u.key, &u.root, &u.path, u.line, u.column));
+    refs.chain(undefined).collect()
 }
 
 /// Runs the command.
 pub fn run(ctx: &Ctx, args: &StaleArgs) -> Result<Outcome> {
     let format = ctx.format("stale", &[Format::Table, Format::Json, Format::Markdown])?;
-    let refs = scan_refs(&args.scan)?;
     let loaded = ctx.load_valid()?;
+    let refs = scan_refs(ctx, &loaded, args.scan.as_deref())?;
     let facts = git_facts(ctx, &loaded);
     if let Some(reason) = facts.unavailable() {
         note(

@@ -338,14 +338,3 @@ fn uncommitted_change_restarts_the_clock() {
 fn indent(body: &str) -> String {
     body.lines().map(|l| format!("    {l}\n")).collect()
 }
-
-#[test]
-fn scan_is_refused_until_the_scanner_is_merged() {
-    let r = scenario();
-    let out = r.flagctl(["stale", "--scan"]).run().code(2);
-    assert!(
-        out.stderr.contains("--scan needs the code scanner"),
-        "{}",
-        out.stderr
-    );
-}

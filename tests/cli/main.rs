@@ -3,6 +3,7 @@
 
 mod audit;
 mod basics;
+mod code_refs;
 mod common;
 mod edit;
 mod eval;
