@@ -1,6 +1,6 @@
 //! The scanner wired into the lifecycle commands: `stale --scan`, `check --scan`,
-//! `check --base REV --scan` (and the cleanup plan of `remove`), on a git repository
-//! with a small source tree whose references are counted by hand below.
+//! `check --base REV --scan` and the cleanup plan of `remove`, on a git repository with
+//! a small source tree whose references are counted by hand below.
 
 use crate::gitrepo::{GitRepo, ago};
 use serde_json::Value;
@@ -252,4 +252,59 @@ fn check_base_scan_reports_a_removed_flag_still_referenced() {
 
     // Without --scan the removal itself breaks no policy.
     r.flagctl(["check", "--base", "HEAD"]).run().code(0);
+}
+
+#[test]
+fn remove_prints_the_cleanup_plan_with_every_reference() {
+    let r = repo();
+    let out = r.flagctl(["remove", "legacy-search"]).run().code(0);
+    assert_eq!(
+        out.stdout,
+        "removed flag `legacy-search` from flags.yaml (lines 17-20)\n\
+         cleanup plan: delete 2 references to `legacy-search` in 1 file:\n  \
+         src/api/search.py:2:14: if flags.LEGACY_SEARCH:\n  \
+         src/api/search.py:5:3: # legacy_search goes once the new backend is proven\n"
+    );
+    assert_eq!(out.stderr, "");
+    let after = std::fs::read_to_string(r.path().join("flags.yaml")).expect("read");
+    assert!(!after.contains("legacy-search"), "{after}");
+
+    let out = r.flagctl(["remove", "new-checkout"]).run().code(0);
+    assert_eq!(
+        out.stdout,
+        "removed flag `new-checkout` from flags.yaml (lines 9-12)\n\
+         cleanup plan: delete 1 reference to `new-checkout` in 1 file:\n  \
+         src/web/app.ts:4:18: if (isEnabled(\"new-checkout\")) {\n"
+    );
+
+    let out = r.flagctl(["remove", "old-banner"]).run().code(0);
+    assert!(
+        out.stdout
+            .ends_with("no code references to `old-banner` remain\n"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn remove_completes_when_the_scan_cannot_run() {
+    let r = repo();
+    r.write(
+        "flags.yaml",
+        &FLAGS.replace("paths: [src]", "paths: [src, gone]"),
+    );
+    let out = r.flagctl(["remove", "old-banner"]).run().code(0);
+    assert_eq!(
+        out.stderr,
+        "note: no cleanup plan: cannot scan `gone`: no such file or directory\n"
+    );
+    assert!(
+        out.stdout.contains(
+            "next: find the code that still uses it with `flagctl scan --flag old-banner` and delete it"
+        ),
+        "{}",
+        out.stdout
+    );
+    let after = std::fs::read_to_string(r.path().join("flags.yaml")).expect("read");
+    assert!(!after.contains("old-banner:"), "{after}");
 }
