@@ -533,6 +533,33 @@ pub struct CodeRef {
     pub service: Option<String>,
 }
 
+/// The scanner's records as [`CodeRef`]s: references under their canonical flag key,
+/// undefined keys under the key itself. Paths are `root/path`, so annotations point at
+/// the code line; `service` names the service each root belongs to (`None` for the
+/// flags file's own code).
+pub fn code_refs(
+    references: &[crate::scan::Reference],
+    undefined: &[crate::scan::Undefined],
+    service: impl Fn(&str) -> Option<String>,
+) -> Vec<CodeRef> {
+    // Lines and columns beyond u32 would need a file of over 4 GiB, well past the
+    // scanner's size limit; saturate rather than wrap.
+    let code_ref = |flag: &str, root: &str, path: &str, line: u64, column: u64| CodeRef {
+        flag: flag.to_string(),
+        path: crate::scan::shown_path(root, path),
+        line: u32::try_from(line).unwrap_or(u32::MAX),
+        column: u32::try_from(column).unwrap_or(u32::MAX),
+        service: service(root),
+    };
+    let refs = references
+        .iter()
+        .map(|r| code_ref(&r.flag, &r.root, &r.path, r.line, r.column));
+    let undefined = undefined
+        .iter()
+        .map(|u| code_ref(&u.key, &u.root, &u.path, u.line, u.column));
+    refs.chain(undefined).collect()
+}
+
 /// Findings that need code references: `unreferenced` (a defined flag no reference
 /// names), `undefined` (a referenced key flags.yaml does not define; one finding per
 /// reference, at the code line) and `cross-boundary` (a reference from a service other

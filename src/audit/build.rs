@@ -59,35 +59,9 @@ impl Refs {
 
     /// The references as lifecycle [`CodeRef`]s, undefined keys included.
     pub fn code_refs(&self) -> Vec<CodeRef> {
-        let service = |root: &str| self.services.get(root).cloned().flatten();
-        let path = |root: &str, path: &str| location_path(root, path);
-        self.references
-            .iter()
-            .map(|r| CodeRef {
-                flag: r.flag.clone(),
-                path: path(&r.root, &r.path),
-                line: r.line as u32,
-                column: r.column as u32,
-                service: service(&r.root),
-            })
-            .chain(self.undefined.iter().map(|u| CodeRef {
-                flag: u.key.clone(),
-                path: path(&u.root, &u.path),
-                line: u.line as u32,
-                column: u.column as u32,
-                service: service(&u.root),
-            }))
-            .collect()
-    }
-}
-
-/// `root/path`, or just `path` for the `.` root.
-fn location_path(root: &str, path: &str) -> String {
-    let root = root.trim_end_matches('/');
-    if root.is_empty() || root == "." {
-        path.to_string()
-    } else {
-        format!("{root}/{path}")
+        lifecycle::code_refs(&self.references, &self.undefined, |root| {
+            self.services.get(root).cloned().flatten()
+        })
     }
 }
 
@@ -129,14 +103,7 @@ pub fn build(input: &Inputs) -> Audit {
         refs_by_flag
             .entry(r.flag.as_str())
             .or_default()
-            .push(Location {
-                root: r.root.clone(),
-                path: r.path.clone(),
-                line: r.line as u32,
-                column: r.column as u32,
-                flag: r.flag.clone(),
-                text: r.text.trim().to_string(),
-            });
+            .push(Location::from(r));
     }
 
     let mut sections: BTreeMap<String, Vec<FlagEntry>> = BTreeMap::new();
@@ -192,7 +159,7 @@ pub fn build(input: &Inputs) -> Audit {
         edits.sort();
         let files: BTreeSet<String> = edits
             .iter()
-            .map(|e| location_path(&e.root, &e.path))
+            .map(|e| crate::scan::shown_path(&e.root, &e.path))
             .collect();
         let plan = plan(&flag.key, state, &kinds, edits.clone());
         let entry = FlagEntry {
@@ -250,19 +217,7 @@ pub fn build(input: &Inputs) -> Audit {
             OwnerSection { owner, flags }
         })
         .collect();
-    let mut undefined: Vec<Location> = input
-        .refs
-        .undefined
-        .iter()
-        .map(|u| Location {
-            root: u.root.clone(),
-            path: u.path.clone(),
-            line: u.line as u32,
-            column: u.column as u32,
-            flag: u.key.clone(),
-            text: u.text.trim().to_string(),
-        })
-        .collect();
+    let mut undefined: Vec<Location> = input.refs.undefined.iter().map(Location::from).collect();
     undefined.sort();
     Audit {
         version: JSON_VERSION,

@@ -166,11 +166,42 @@ pub struct Location {
 impl Location {
     /// `root/path:line` (just `path:line` for the `.` root).
     pub fn display(&self) -> String {
-        let root = self.root.trim_end_matches('/');
-        if root.is_empty() || root == "." {
-            format!("{}:{}", self.path, self.line)
-        } else {
-            format!("{root}/{}:{}", self.path, self.line)
+        format!(
+            "{}:{}",
+            crate::scan::shown_path(&self.root, &self.path),
+            self.line
+        )
+    }
+}
+
+// Lines and columns past u32 would need a file far beyond the scanner's size limit;
+// saturate rather than wrap.
+fn to_u32(n: u64) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+impl From<&crate::scan::Reference> for Location {
+    fn from(r: &crate::scan::Reference) -> Self {
+        Location {
+            root: r.root.clone(),
+            path: r.path.clone(),
+            line: to_u32(r.line),
+            column: to_u32(r.column),
+            flag: r.flag.clone(),
+            text: r.text.trim().to_string(),
+        }
+    }
+}
+
+impl From<&crate::scan::Undefined> for Location {
+    fn from(u: &crate::scan::Undefined) -> Self {
+        Location {
+            root: u.root.clone(),
+            path: u.path.clone(),
+            line: to_u32(u.line),
+            column: to_u32(u.column),
+            flag: u.key.clone(),
+            text: u.text.trim().to_string(),
         }
     }
 }

@@ -68,17 +68,5 @@ pub fn references(ctx: &Ctx, loaded: &Loaded, key: &str) -> Result<Vec<Location>
     for line in super::scan::error_lines(&result) {
         note(ctx, &line);
     }
-    Ok(result
-        .references
-        .into_iter()
-        .map(|r| Location {
-            root: r.root,
-            path: r.path,
-            // Saturate: a line past u32 would need a file far beyond the size limit.
-            line: u32::try_from(r.line).unwrap_or(u32::MAX),
-            column: u32::try_from(r.column).unwrap_or(u32::MAX),
-            flag: r.flag,
-            text: r.text,
-        })
-        .collect())
+    Ok(result.references.iter().map(Location::from).collect())
 }

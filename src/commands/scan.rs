@@ -8,6 +8,7 @@ use crate::cli::{Format, ScanArgs};
 use crate::error::{Error, Result};
 use crate::model::FlagsFile;
 use crate::report::{self, Paint};
+use crate::scan::shown_path;
 use crate::scan::{self, Progress, Reference, Root, ScanOptions, ScanResult, Skipped};
 use comfy_table::{Attribute, Cell, CellAlignment, Color, ContentArrangement, Table, presets};
 use std::collections::HashMap;
@@ -134,15 +135,6 @@ fn human_bytes(n: u64) -> String {
         unit += 1;
     }
     format!("{v:.1} {}", UNITS[unit])
-}
-
-/// The path of a record as seen from the current directory: `root/path`.
-pub fn shown_path(root: &str, path: &str) -> String {
-    match root {
-        "." => path.to_string(),
-        r if r.ends_with('/') => format!("{r}{path}"),
-        r => format!("{r}/{path}"),
-    }
 }
 
 /// `path:line:col: flag (matched)`, and with `-C N` the lines around it.

@@ -10,7 +10,7 @@ use crate::git::{FileHistory, GitError, Repo};
 use crate::lifecycle::{self, CodeRef, Facts, Finding, Options};
 use crate::model::{FlagsFile, Loaded};
 use crate::report::{self, Counts, JSON_VERSION, markdown};
-use crate::scan::{self, Root, ScanOptions, ScanResult};
+use crate::scan::{self, Root, ScanOptions};
 use comfy_table::{Attribute, Cell, Color, ContentArrangement, Table, presets};
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -80,35 +80,11 @@ pub fn scan_code(
     for line in super::scan::error_lines(&result) {
         note(ctx, &line);
     }
-    Ok(code_refs(&result))
-}
-
-/// The scanner's records as [`CodeRef`]s, in the scanner's order: each reference under
-/// its canonical flag key (the scanner resolves aliases and pattern captures to the
-/// key), then each undefined key under the key as captured, which
-/// [`lifecycle::reference_findings`] reports as `undefined` because the file does not
-/// define it. Paths are `root/path` as seen from the current directory, so findings
-/// point at the code line in text output and GitHub annotations alike. The service is
-/// unknown for a local scan: `cross-boundary` needs scans merged from other services.
-pub fn code_refs(result: &ScanResult) -> Vec<CodeRef> {
-    let code_ref = |flag: &str, root: &str, path: &str, line: u64, column: u64| CodeRef {
-        flag: flag.to_string(),
-        path: super::scan::shown_path(root, path),
-        // Lines and columns beyond u32 would need a file of over 4 GiB, well past the
-        // scanner's size limit; saturate rather than wrap.
-        line: u32::try_from(line).unwrap_or(u32::MAX),
-        column: u32::try_from(column).unwrap_or(u32::MAX),
-        service: None,
-    };
-    let refs = result
-        .references
-        .iter()
-        .map(|r| code_ref(&r.flag, &r.root, &r.path, r.line, r.column));
-    let undefined = result
-        .undefined
-        .iter()
-        .map(|u| code_ref(&u.key, &u.root, &u.path, u.line, u.column));
-    refs.chain(undefined).collect()
+    Ok(lifecycle::code_refs(
+        &result.references,
+        &result.undefined,
+        |_| None,
+    ))
 }
 
 /// Runs the command.

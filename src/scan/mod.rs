@@ -249,6 +249,16 @@ pub fn scan(file: &FlagsFile, opts: &ScanOptions) -> Result<ScanResult, ScanErro
     walk::run(file, opts)
 }
 
+/// The path of a record as seen from the current directory: `root/path` (just `path`
+/// for the `.` root).
+pub fn shown_path(root: &str, path: &str) -> String {
+    match root {
+        "" | "." => path.to_string(),
+        r if r.ends_with('/') => format!("{r}{path}"),
+        r => format!("{r}/{path}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
