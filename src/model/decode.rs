@@ -440,7 +440,28 @@ fn decode_scan(node: &Node, dec: &mut Decoder, scan: &mut ScanSettings) {
                     .map(|p| p.value)
                     .collect();
             }
-            "exclude" => scan.exclude = dec.string_list(value, &"settings.scan.exclude"),
+            "exclude" => {
+                scan.exclude = dec.string_list(value, &"settings.scan.exclude");
+                // Same glob dialect as the scanner's walker, so a file that validates
+                // never fails to scan.
+                for glob in &scan.exclude {
+                    let text = glob.value.trim_start_matches("./").trim_start_matches('/');
+                    if let Err(e) = globset::GlobBuilder::new(text)
+                        .literal_separator(true)
+                        .build()
+                    {
+                        dec.error(
+                            glob.pos,
+                            "invalid-pattern",
+                            format!(
+                                "settings.scan.exclude: `{}` is not a valid glob: {}",
+                                glob.value,
+                                e.kind()
+                            ),
+                        );
+                    }
+                }
+            }
             "aliases" => {
                 scan.aliases.clear();
                 for style in dec.string_list(value, &"settings.scan.aliases") {
