@@ -376,8 +376,9 @@ fn invalid_exclude_glob_points_at_the_flags_file() {
         .run()
         .code(2);
     assert!(
-        out.stderr
-            .starts_with("error: flags.yaml:4:23: settings.scan.exclude: `b/[x` is not a valid glob"),
+        out.stderr.starts_with(
+            "error: flags.yaml:4:23: settings.scan.exclude: `b/[x` is not a valid glob"
+        ),
         "{}",
         out.stderr
     );
