@@ -15,21 +15,15 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::rc::Rc;
 
-/// The fields that decide what a flag serves. A change to any of them restarts the
-/// clock of the `launched` and `dead` findings.
-pub const EVAL_FIELDS: [&str; 11] = [
-    "enabled",
-    "kill_switch",
-    "rollout",
-    "segments",
-    "bucket_by",
-    "salt",
-    "value",
-    "off",
-    "rules",
-    "variants",
-    "environments",
-];
+/// The fields that decide what a flag serves: the evaluation fields of the format plus
+/// `environments` (their overrides). A change to any of them restarts the clock of the
+/// `launched` and `dead` findings.
+fn eval_fields() -> impl Iterator<Item = &'static str> {
+    crate::model::decode::fields::TARGETING
+        .iter()
+        .copied()
+        .chain(["environments"])
+}
 
 /// One flag's fields as written, in file order (a repeated field keeps its first value,
 /// as validation does).
@@ -80,9 +74,7 @@ impl RawFlag {
 
     /// Whether the evaluation fields of both versions are the same.
     pub fn same_evaluation(&self, other: &RawFlag) -> bool {
-        EVAL_FIELDS
-            .iter()
-            .all(|f| same_field(f, self.get(f), other.get(f)))
+        eval_fields().all(|f| same_field(f, self.get(f), other.get(f)))
     }
 }
 

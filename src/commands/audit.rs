@@ -10,7 +10,7 @@ use crate::cli::{AuditArgs, Format};
 use crate::error::{Error, Result};
 use crate::report::{self, Paint};
 use crate::scan::{self, Root, ScanOptions, ScanResult};
-use comfy_table::{Cell, ContentArrangement, Table, presets};
+use comfy_table::Cell;
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
@@ -232,13 +232,12 @@ fn terminal<W: Write>(out: &mut W, audit: &Audit, paint: Paint) -> std::io::Resu
     for section in &audit.owners {
         writeln!(out)?;
         writeln!(out, "{}", paint.bold(&section.owner))?;
-        let mut t = Table::new();
-        t.load_preset(presets::UTF8_FULL_CONDENSED)
-            .set_content_arrangement(ContentArrangement::Disabled)
-            .set_header([
+        let mut t = crate::report::table::new(
+            [
                 "flag", "type", "age", "expires", "state", "refs", "findings",
-            ]);
-        t.force_no_tty();
+            ],
+            paint,
+        );
         for f in &section.flags {
             let findings: Vec<&str> = f.findings.iter().map(|x| x.kind.as_str()).collect();
             t.add_row(vec![

@@ -17,7 +17,6 @@ use crate::suggest::did_you_mean;
 use serde_json::Value;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use unicode_width::UnicodeWidthStr;
 
 /// Runs the command.
 pub fn run(ctx: &Ctx, args: &EvalArgs) -> Result<Outcome> {
@@ -272,49 +271,25 @@ fn cells(r: &EvalResult) -> Vec<String> {
     ]
 }
 
-/// Draws the results in comfy-table's `UTF8_FULL_CONDENSED` style (as `list` does), by
-/// hand: for 10,000 flags comfy-table's layout took longer than loading the file.
+/// The results as a table; the bucket column is numeric, so right-aligned.
 fn table(results: &[EvalResult], ctx: &Ctx) -> String {
-    let rows: Vec<Vec<String>> = results.iter().map(cells).collect();
-    let mut widths: Vec<usize> = HEADER.iter().map(|h| h.width()).collect();
-    for row in &rows {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.width());
-        }
+    let mut t = crate::report::table::new(HEADER, ctx.paint);
+    for r in results {
+        let row: Vec<comfy_table::Cell> = cells(r)
+            .into_iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let cell = comfy_table::Cell::new(c);
+                if i == 5 {
+                    cell.set_alignment(comfy_table::CellAlignment::Right)
+                } else {
+                    cell
+                }
+            })
+            .collect();
+        t.add_row(row);
     }
-    let rule = |left: &str, fill: &str, mid: &str, right: &str| {
-        let parts: Vec<String> = widths.iter().map(|w| fill.repeat(w + 2)).collect();
-        format!("{left}{}{right}\n", parts.join(mid))
-    };
-    let line = |cells: &[String], header: bool| {
-        let mut s = String::from("│");
-        for (i, (cell, w)) in cells.iter().zip(&widths).enumerate() {
-            let pad = " ".repeat(w - cell.width());
-            let text = if header {
-                ctx.paint.bold(cell)
-            } else {
-                cell.clone()
-            };
-            // The bucket column is numeric: right-aligned.
-            if i == 5 && !header {
-                s.push_str(&format!(" {pad}{text} "));
-            } else {
-                s.push_str(&format!(" {text}{pad} "));
-            }
-            s.push_str(if i + 1 == cells.len() { "│" } else { "┆" });
-        }
-        s.push('\n');
-        s
-    };
-    let mut out = rule("┌", "─", "┬", "┐");
-    let header: Vec<String> = HEADER.iter().map(|h| h.to_string()).collect();
-    out.push_str(&line(&header, true));
-    out.push_str(&rule("╞", "═", "╪", "╡"));
-    for row in &rows {
-        out.push_str(&line(row, false));
-    }
-    out.push_str(&rule("└", "─", "┴", "┘"));
-    out
+    format!("{t}\n")
 }
 
 /// The `--explain` blocks: one per flag, each step on its own line.

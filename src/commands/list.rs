@@ -7,7 +7,7 @@ use crate::error::Result;
 use crate::model::{Flag, FlagsFile};
 use crate::report::{self, JSON_VERSION, markdown};
 use chrono::NaiveDate;
-use comfy_table::{Attribute, Cell, CellAlignment, Color, ContentArrangement, Table, presets};
+use comfy_table::{Cell, CellAlignment, Color, Table};
 use serde::Serialize;
 use serde_json::json;
 use std::io::Write;
@@ -124,20 +124,7 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> Result<Outcome> {
 }
 
 fn table(rows: &[Row], ctx: &Ctx) -> Table {
-    let mut t = Table::new();
-    t.load_preset(presets::UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Disabled)
-        .set_header(
-            HEADER
-                .iter()
-                .map(|h| Cell::new(h).add_attribute(Attribute::Bold)),
-        );
-    // comfy-table measures widths itself only when it applies the colors.
-    if ctx.paint.enabled {
-        t.enforce_styling();
-    } else {
-        t.force_no_tty();
-    }
+    let mut t = crate::report::table::new(HEADER, ctx.paint);
     for r in rows {
         let row: Vec<Cell> = cells(r)
             .into_iter()

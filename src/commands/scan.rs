@@ -10,7 +10,7 @@ use crate::model::FlagsFile;
 use crate::report::{self, Paint};
 use crate::scan::shown_path;
 use crate::scan::{self, Progress, Reference, Root, ScanOptions, ScanResult, Skipped};
-use comfy_table::{Attribute, Cell, CellAlignment, Color, ContentArrangement, Table, presets};
+use comfy_table::{Cell, CellAlignment, Color};
 use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
 use std::sync::Arc;
@@ -224,19 +224,10 @@ fn write_summary<W: Write>(
         }
         row.first.get_or_insert(r);
     }
-    let mut t = Table::new();
-    t.load_preset(presets::UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Disabled)
-        .set_header(
-            ["flag", "owner", "references", "files", "first location"]
-                .iter()
-                .map(|h| Cell::new(h).add_attribute(Attribute::Bold)),
-        );
-    if paint.enabled {
-        t.enforce_styling();
-    } else {
-        t.force_no_tty();
-    }
+    let mut t = crate::report::table::new(
+        ["flag", "owner", "references", "files", "first location"],
+        paint,
+    );
     let shown: Vec<&str> = file
         .flags
         .iter()

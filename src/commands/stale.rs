@@ -11,7 +11,7 @@ use crate::lifecycle::{self, CodeRef, Facts, Finding, Options};
 use crate::model::{FlagsFile, Loaded};
 use crate::report::{self, Counts, JSON_VERSION, markdown};
 use crate::scan::{self, Root, ScanOptions};
-use comfy_table::{Attribute, Cell, Color, ContentArrangement, Table, presets};
+use comfy_table::{Cell, Color, ContentArrangement};
 use serde_json::json;
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -185,20 +185,11 @@ fn write_tables<W: Write>(out: &mut W, findings: &[Finding], ctx: &Ctx, file: &s
             writeln!(out)?;
         }
         writeln!(out, "{}", ctx.paint.bold(&owner))?;
-        let mut t = Table::new();
-        t.load_preset(presets::UTF8_FULL_CONDENSED)
-            .set_content_arrangement(ContentArrangement::Dynamic)
-            .set_width(120)
-            .set_header(
-                ["flag", "finding", "where", "details", "action"]
-                    .iter()
-                    .map(|h| Cell::new(h).add_attribute(Attribute::Bold)),
-            );
-        if ctx.paint.enabled {
-            t.enforce_styling();
-        } else {
-            t.force_no_tty();
-        }
+        let mut t =
+            crate::report::table::new(["flag", "finding", "where", "details", "action"], ctx.paint);
+        // Long messages wrap rather than make the table wider than a terminal.
+        t.set_content_arrangement(ContentArrangement::Dynamic)
+            .set_width(120);
         for f in group {
             let kind = Cell::new(f.kind.as_str());
             let kind = match f.severity {

@@ -7,6 +7,7 @@ pub mod github;
 pub mod markdown;
 pub mod paint;
 pub mod sarif;
+pub mod table;
 pub mod text;
 
 pub use diagnostic::{Counts, Diagnostic, Pos, Severity};

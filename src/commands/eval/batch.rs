@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::eval::batch::{ChunkResult, FlagCounts, KeySet, Mode, process_chunk};
 use crate::eval::{Engine, Prepared};
 use crate::report::{self, JSON_VERSION, markdown};
-use comfy_table::{Attribute, Cell, CellAlignment, ContentArrangement, Table, presets};
+use comfy_table::{Cell, CellAlignment};
 use serde_json::{Value, json};
 use std::io::{Read, Write};
 
@@ -421,19 +421,7 @@ fn write_summary<W: Write>(
             writeln!(out, "- {}", markdown::cell(n))?;
         }
     } else {
-        let mut t = Table::new();
-        t.load_preset(presets::UTF8_FULL_CONDENSED)
-            .set_content_arrangement(ContentArrangement::Disabled)
-            .set_header(
-                header
-                    .iter()
-                    .map(|h| Cell::new(h).add_attribute(Attribute::Bold)),
-            );
-        if ctx.paint.enabled {
-            t.enforce_styling();
-        } else {
-            t.force_no_tty();
-        }
+        let mut t = crate::report::table::new(header, ctx.paint);
         for row in body {
             t.add_row(row.into_iter().enumerate().map(|(i, s)| {
                 let cell = Cell::new(s);
