@@ -273,23 +273,14 @@ fn cells(r: &EvalResult) -> Vec<String> {
 
 /// The results as a table; the bucket column is numeric, so right-aligned.
 fn table(results: &[EvalResult], ctx: &Ctx) -> String {
-    let mut t = crate::report::table::new(HEADER, ctx.paint);
-    for r in results {
-        let row: Vec<comfy_table::Cell> = cells(r)
-            .into_iter()
-            .enumerate()
-            .map(|(i, c)| {
-                let cell = comfy_table::Cell::new(c);
-                if i == 5 {
-                    cell.set_alignment(comfy_table::CellAlignment::Right)
-                } else {
-                    cell
-                }
-            })
-            .collect();
-        t.add_row(row);
-    }
-    format!("{t}\n")
+    let rows: Vec<Vec<String>> = results.iter().map(cells).collect();
+    let mut out = Vec::new();
+    // Writing into a Vec cannot fail.
+    let _ =
+        crate::report::table::write_rows(&mut out, &HEADER, &rows, &[5], ctx.paint, |_, _, c| {
+            c.to_string()
+        });
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The `--explain` blocks: one per flag, each step on its own line.

@@ -7,7 +7,6 @@ use crate::error::Result;
 use crate::model::{Flag, FlagsFile};
 use crate::report::{self, JSON_VERSION, markdown};
 use chrono::NaiveDate;
-use comfy_table::{Cell, CellAlignment, Color, Table};
 use serde::Serialize;
 use serde_json::json;
 use std::io::Write;
@@ -115,35 +114,17 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> Result<Outcome> {
                     writeln!(out, "no flags match")?;
                 }
             } else {
-                writeln!(out, "{}", table(&rows, ctx))?;
+                let body: Vec<Vec<String>> = rows.iter().map(cells).collect();
+                // Days left: red once expired, yellow within two weeks.
+                let style = |r: usize, col: usize, text: &str| match (col, rows[r].days_left) {
+                    (5, Some(d)) if d < 0 => ctx.paint.error(text),
+                    (5, Some(d)) if d <= 14 => ctx.paint.warning(text),
+                    _ => text.to_string(),
+                };
+                crate::report::table::write_rows(&mut out, &HEADER, &body, &[5], ctx.paint, style)?;
             }
         }
     }
     out.flush()?;
     Ok(Outcome::Success)
-}
-
-fn table(rows: &[Row], ctx: &Ctx) -> Table {
-    let mut t = crate::report::table::new(HEADER, ctx.paint);
-    for r in rows {
-        let row: Vec<Cell> = cells(r)
-            .into_iter()
-            .enumerate()
-            .map(|(i, s)| {
-                let cell = Cell::new(s);
-                match (i, r.days_left) {
-                    (5, Some(d)) if d < 0 => {
-                        cell.fg(Color::Red).set_alignment(CellAlignment::Right)
-                    }
-                    (5, Some(d)) if d <= 14 => {
-                        cell.fg(Color::Yellow).set_alignment(CellAlignment::Right)
-                    }
-                    (5, _) => cell.set_alignment(CellAlignment::Right),
-                    _ => cell,
-                }
-            })
-            .collect();
-        t.add_row(row);
-    }
-    t
 }
