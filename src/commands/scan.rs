@@ -79,7 +79,8 @@ pub fn run(ctx: &Ctx, args: &ScanArgs) -> Result<Outcome> {
 fn with_progress<T: Send>(progress: &Progress, f: impl FnOnce() -> T + Send) -> T {
     let done = AtomicBool::new(false);
     std::thread::scope(|s| {
-        let ticker = s.spawn(|| {
+        // No progress line if no thread can be had; the scan itself goes on.
+        let ticker = std::thread::Builder::new().spawn_scoped(s, || {
             let start = Instant::now();
             let mut drawn = false;
             while !done.load(Ordering::Relaxed) {
@@ -102,7 +103,9 @@ fn with_progress<T: Send>(progress: &Progress, f: impl FnOnce() -> T + Send) -> 
         });
         let value = f();
         done.store(true, Ordering::Relaxed);
-        let _ = ticker.join();
+        if let Ok(ticker) = ticker {
+            let _ = ticker.join();
+        }
         value
     })
 }

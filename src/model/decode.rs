@@ -622,27 +622,33 @@ fn decode_flags(node: &Node, dec: &mut Decoder) -> Vec<Flag> {
     }
     let chunk = entries.len().div_ceil(threads);
     let file = dec.file.clone();
+    let work = |part: &[(String, &Node, &Node)]| {
+        let mut local = Decoder::new(&file);
+        let flags: Vec<Flag> = part
+            .iter()
+            .map(|(name, key, value)| decode_flag(name.clone(), key.pos, value, &mut local))
+            .collect();
+        (flags, local.diagnostics)
+    };
     let results: Vec<(Vec<Flag>, Vec<Diagnostic>)> = std::thread::scope(|scope| {
+        // A thread the OS refuses is not an error: that part is decoded here instead.
         let handles: Vec<_> = entries
             .chunks(chunk)
             .map(|part| {
-                let file = file.clone();
-                scope.spawn(move || {
-                    let mut local = Decoder::new(&file);
-                    let flags = part
-                        .iter()
-                        .map(|(name, key, value)| {
-                            decode_flag(name.clone(), key.pos, value, &mut local)
-                        })
-                        .collect();
-                    (flags, local.diagnostics)
-                })
+                std::thread::Builder::new()
+                    .spawn_scoped(scope, move || work(part))
+                    .map_err(|_| part)
             })
             .collect();
-        // A panic here is a bug; re-raise it rather than silently lose flags.
+        // A panic in a worker is a bug; re-raise it rather than silently lose flags.
         handles
             .into_iter()
-            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .map(|h| match h {
+                Ok(handle) => handle
+                    .join()
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e)),
+                Err(part) => work(part),
+            })
             .collect()
     });
     let mut out = Vec::with_capacity(entries.len());

@@ -129,7 +129,8 @@ pub fn load_text(path: &Path, display: &str, text: &str, today: NaiveDate) -> Lo
             // Freeing the tree of a large file takes a tenth of the load time; nothing
             // waits for it, so let another thread do it.
             if text.len() >= 1024 * 1024 {
-                std::thread::spawn(move || drop(root));
+                // If no thread can be had, the tree is freed here when the closure is.
+                let _ = std::thread::Builder::new().spawn(move || drop(root));
             }
             file
         }

@@ -476,7 +476,7 @@ mod parallel {
                 .map(|w| {
                     let lines = &body[w[0]..w[1]];
                     let padding = first + w[0];
-                    scope.spawn(move || {
+                    std::thread::Builder::new().spawn_scoped(scope, move || {
                         // Each worker vets its own lines, so the check costs no wall time.
                         if !lines.iter().all(|l| self_contained(l)) {
                             return None;
@@ -489,9 +489,10 @@ mod parallel {
                     })
                 })
                 .collect();
+            // A refused thread or a failed piece sends the caller to the sequential parse.
             handles
                 .into_iter()
-                .map(|h| h.join().ok().flatten())
+                .map(|h| h.ok().and_then(|h| h.join().ok().flatten()))
                 .collect()
         });
         let mut root = Builder::default().run(&outer).ok()?;

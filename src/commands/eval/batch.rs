@@ -150,20 +150,24 @@ pub(super) fn run(
         }
         let keep_going = args.keep_going;
         let results: Vec<ChunkResult> = std::thread::scope(|s| {
+            let work = |c: &Chunk| {
+                process_chunk(
+                    engine,
+                    prepared,
+                    keys,
+                    &c.bytes,
+                    c.first_line,
+                    mode,
+                    keep_going,
+                )
+            };
+            // A thread the OS refuses is not an error: that chunk is processed here.
             let handles: Vec<_> = chunks[1..]
                 .iter()
                 .map(|c| {
-                    s.spawn(move || {
-                        process_chunk(
-                            engine,
-                            prepared,
-                            keys,
-                            &c.bytes,
-                            c.first_line,
-                            mode,
-                            keep_going,
-                        )
-                    })
+                    std::thread::Builder::new()
+                        .spawn_scoped(s, move || work(c))
+                        .map_err(|_| c)
                 })
                 .collect();
             let mut all = vec![process_chunk(
@@ -176,11 +180,10 @@ pub(super) fn run(
                 keep_going,
             )];
             // A worker cannot panic short of a bug; if one does, surface it as is.
-            all.extend(
-                handles
-                    .into_iter()
-                    .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))),
-            );
+            all.extend(handles.into_iter().map(|h| match h {
+                Ok(h) => h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
+                Err(c) => work(c),
+            }));
             all
         });
         for r in results {
