@@ -555,6 +555,65 @@ fn key_deltas(old: &[(Rc<str>, Rc<RawFlag>)], new: &[(Rc<str>, Rc<RawFlag>)]) ->
 /// outside them is the parent's (shifted by the change in length), and only the
 /// chunks overlapping the change are rescanned and compared. `None` when the change
 /// reaches outside the `flags:` section or alters its structure.
+/// Parses a chunk whose text changed, recording what changed against `parent` (the
+/// flag the chunk replaces, if any): the same key is a change, a new key is the old
+/// one removed and the new one added, no parent is an addition. `None` when the chunk
+/// does not parse on its own (the caller falls back to parsing the whole file).
+fn reparse(
+    chunk: &str,
+    parent: Option<&(Rc<str>, Rc<RawFlag>)>,
+    deltas: &mut Vec<Delta>,
+) -> Option<(Rc<str>, Rc<RawFlag>)> {
+    let (key, flag) = changes::parse_chunk(chunk)?;
+    let flag = Rc::new(flag);
+    let key: Rc<str> = match parent {
+        // Keep the parent's key allocation when the key is unchanged.
+        Some((pkey, _)) if **pkey == *key => pkey.clone(),
+        _ => Rc::from(key.as_str()),
+    };
+    match parent {
+        Some((pkey, pflag)) if *pkey == key => deltas.push(Delta {
+            key: key.clone(),
+            old: Some(pflag.clone()),
+            new: Some(flag.clone()),
+        }),
+        Some((pkey, pflag)) => {
+            deltas.push(Delta {
+                key: pkey.clone(),
+                old: Some(pflag.clone()),
+                new: None,
+            });
+            deltas.push(Delta {
+                key: key.clone(),
+                old: None,
+                new: Some(flag.clone()),
+            });
+        }
+        None => deltas.push(Delta {
+            key: key.clone(),
+            old: None,
+            new: Some(flag.clone()),
+        }),
+    }
+    Some((key, flag))
+}
+
+/// Records every parent flag no chunk of the new version took as removed.
+fn record_removed<'a>(
+    parent: impl Iterator<Item = (&'a (Rc<str>, Rc<RawFlag>), &'a bool)>,
+    deltas: &mut Vec<Delta>,
+) {
+    for ((key, flag), used) in parent {
+        if !used {
+            deltas.push(Delta {
+                key: key.clone(),
+                old: Some(flag.clone()),
+                new: None,
+            });
+        }
+    }
+}
+
 fn build_incremental(
     text: &str,
     parent: &Version,
@@ -605,57 +664,16 @@ fn build_incremental(
             }
             Some(i) => {
                 used[i - a] = true;
-                let (pkey, pflag) = &parent.flags[i];
-                let (key, flag) = changes::parse_chunk(&text[c.span.clone()])?;
-                let flag = Rc::new(flag);
-                let key: Rc<str> = if *key == **pkey {
-                    pkey.clone()
-                } else {
-                    Rc::from(key.as_str())
-                };
-                if key != *pkey {
-                    deltas.push(Delta {
-                        key: pkey.clone(),
-                        old: Some(pflag.clone()),
-                        new: None,
-                    });
-                    deltas.push(Delta {
-                        key: key.clone(),
-                        old: None,
-                        new: Some(flag.clone()),
-                    });
-                } else {
-                    deltas.push(Delta {
-                        key: key.clone(),
-                        old: Some(pflag.clone()),
-                        new: Some(flag.clone()),
-                    });
-                }
-                middle.push((key, flag));
+                middle.push(reparse(
+                    &text[c.span.clone()],
+                    Some(&parent.flags[i]),
+                    &mut deltas,
+                )?);
             }
-            None => {
-                let (key, flag) = changes::parse_chunk(&text[c.span.clone()])?;
-                let key: Rc<str> = Rc::from(key.as_str());
-                let flag = Rc::new(flag);
-                deltas.push(Delta {
-                    key: key.clone(),
-                    old: None,
-                    new: Some(flag.clone()),
-                });
-                middle.push((key, flag));
-            }
+            None => middle.push(reparse(&text[c.span.clone()], None, &mut deltas)?),
         }
     }
-    for (offset, u) in used.iter().enumerate() {
-        if !u {
-            let (key, flag) = &parent.flags[a + offset];
-            deltas.push(Delta {
-                key: key.clone(),
-                old: Some(flag.clone()),
-                new: None,
-            });
-        }
-    }
+    record_removed(parent.flags[a..].iter().zip(&used), &mut deltas);
     let mut new_chunks: Vec<Chunk> = Vec::with_capacity(chunks.len() + region.len());
     new_chunks.extend_from_slice(&chunks[..a]);
     new_chunks.extend(region);
@@ -730,32 +748,11 @@ fn build_chunked(
                 if ptext[pchunks[i].span.clone()] == text[c.span.clone()] {
                     flags.push((pkey.clone(), pflag.clone()));
                 } else {
-                    let (key, flag) = changes::parse_chunk(&text[c.span.clone()])?;
-                    let key: Rc<str> = if *key == **pkey {
-                        pkey.clone()
-                    } else {
-                        Rc::from(key.as_str())
-                    };
-                    let flag = Rc::new(flag);
-                    if key == *pkey {
-                        deltas.push(Delta {
-                            key: key.clone(),
-                            old: Some(pflag.clone()),
-                            new: Some(flag.clone()),
-                        });
-                    } else {
-                        deltas.push(Delta {
-                            key: pkey.clone(),
-                            old: Some(pflag.clone()),
-                            new: None,
-                        });
-                        deltas.push(Delta {
-                            key: key.clone(),
-                            old: None,
-                            new: Some(flag.clone()),
-                        });
-                    }
-                    flags.push((key, flag));
+                    flags.push(reparse(
+                        &text[c.span.clone()],
+                        Some(&parent.flags[i]),
+                        &mut deltas,
+                    )?);
                 }
             }
             // A duplicate key in this version: validation reports it; the first
@@ -764,29 +761,10 @@ fn build_chunked(
                 let (key, flag) = changes::parse_chunk(&text[c.span.clone()])?;
                 flags.push((Rc::from(key.as_str()), Rc::new(flag)));
             }
-            None => {
-                let (key, flag) = changes::parse_chunk(&text[c.span.clone()])?;
-                let key: Rc<str> = Rc::from(key.as_str());
-                let flag = Rc::new(flag);
-                deltas.push(Delta {
-                    key: key.clone(),
-                    old: None,
-                    new: Some(flag.clone()),
-                });
-                flags.push((key, flag));
-            }
+            None => flags.push(reparse(&text[c.span.clone()], None, &mut deltas)?),
         }
     }
-    for (i, u) in used.iter().enumerate() {
-        if !u {
-            let (key, flag) = &parent.flags[i];
-            deltas.push(Delta {
-                key: key.clone(),
-                old: Some(flag.clone()),
-                new: None,
-            });
-        }
-    }
+    record_removed(parent.flags.iter().zip(&used), &mut deltas);
     // A flag moved between chunks with a new spelling of its key (`a` → `"a"`) shows up
     // as removed and added in one commit; fold such pairs into a change.
     Some((flags, fold(deltas)))
