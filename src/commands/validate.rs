@@ -4,7 +4,7 @@ use super::{Ctx, stdout};
 use crate::Outcome;
 use crate::cli::{Format, ValidateArgs};
 use crate::error::Result;
-use crate::report::{self, Counts, Diagnostic, JSON_VERSION, github, sarif, text};
+use crate::report::{self, Counts, JSON_VERSION, github, sarif, text};
 use serde_json::json;
 use std::io::Write;
 
@@ -110,9 +110,4 @@ pub fn describe(code: &str) -> String {
         other => return format!("flagctl {other}"),
     }
     .to_string()
-}
-
-/// Diagnostics of the file, for commands that embed validation (`check`).
-pub fn diagnostics(loaded: &crate::model::Loaded) -> Vec<Diagnostic> {
-    loaded.diagnostics.clone()
 }

@@ -114,8 +114,6 @@ fn other_commands_refuse_an_invalid_file() {
 
 #[test]
 fn closed_pipe_is_not_an_error() {
-    use std::io::Read;
-    use std::process::{Command, Stdio};
     // Far more output than a pipe buffer holds, so the write really hits EPIPE.
     let mut text = String::from("version: 1\nflags:\n");
     for i in 0..5000 {
@@ -123,27 +121,10 @@ fn closed_pipe_is_not_an_error() {
             "  flag-{i}:\n    type: operational\n    owner: team-{i}\n    description: d\n"
         ));
     }
-    let t = Test::new().flags(&text);
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("flagctl"))
-        .current_dir(t.path())
+    let (status, stderr) = Test::new()
+        .flags(&text)
         .args(["list", "--format", "json"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    // Read one byte and close the pipe, as `| head -c1` would.
-    let mut stdout = child.stdout.take().expect("stdout");
-    let mut byte = [0u8; 1];
-    stdout.read_exact(&mut byte).expect("one byte");
-    drop(stdout);
-    let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .expect("stderr")
-        .read_to_string(&mut stderr)
-        .expect("stderr");
-    let status = child.wait().expect("wait");
+        .run_closing_stdout_early();
     assert!(status.success(), "status {status:?}, stderr {stderr}");
     assert!(stderr.is_empty(), "{stderr}");
 }

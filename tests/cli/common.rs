@@ -98,6 +98,35 @@ impl Test {
         self.run_keep().0
     }
 
+    /// Runs flagctl, reads one byte of its stdout and closes the pipe (as `| head -c1`
+    /// would), then returns its exit status and stderr. The output must be larger than
+    /// a pipe buffer for the write to really fail.
+    pub fn run_closing_stdout_early(self) -> (std::process::ExitStatus, String) {
+        use std::io::Read;
+        use std::process::{Command, Stdio};
+        let mut child = Command::new(assert_cmd::cargo::cargo_bin("flagctl"))
+            .current_dir(self.cwd.as_deref().unwrap_or(self.dir.path()))
+            .env_remove("FLAGCTL_FLAGS")
+            .env("NO_COLOR", "1")
+            .args(&self.args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        let mut stdout = child.stdout.take().expect("stdout");
+        let mut byte = [0u8; 1];
+        stdout.read_exact(&mut byte).expect("one byte");
+        drop(stdout);
+        let mut stderr = String::new();
+        child
+            .stderr
+            .take()
+            .expect("stderr")
+            .read_to_string(&mut stderr)
+            .expect("stderr");
+        (child.wait().expect("wait"), stderr)
+    }
+
     /// Runs flagctl and keeps the temporary directory alive.
     pub fn run_keep(self) -> (Output, TempDir) {
         let mut cmd = Command::cargo_bin("flagctl").expect("binary");

@@ -553,30 +553,11 @@ fn colors_on_request() {
 
 #[test]
 fn closed_pipe_is_not_an_error() {
-    use std::io::Read;
-    use std::process::{Command, Stdio};
-    let mut t =
-        Test::new().flags("version: 1\nflags:\n  k:\n    type: operational\n    owner: me\n");
-    t = t.file("src/many.txt", "k ".repeat(200_000));
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("flagctl"))
-        .current_dir(t.path())
+    let (status, stderr) = Test::new()
+        .flags("version: 1\nflags:\n  k:\n    type: operational\n    owner: me\n")
+        .file("src/many.txt", "k ".repeat(200_000))
         .args(["scan"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    let mut stdout = child.stdout.take().expect("stdout");
-    let mut byte = [0u8; 1];
-    stdout.read_exact(&mut byte).expect("one byte");
-    drop(stdout);
-    let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .expect("stderr")
-        .read_to_string(&mut stderr)
-        .expect("stderr");
-    let status = child.wait().expect("wait");
+        .run_closing_stdout_early();
     assert!(status.success(), "status {status:?}, stderr {stderr}");
 }
 
