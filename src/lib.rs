@@ -8,6 +8,7 @@ pub mod audit;
 pub mod changes;
 pub mod cli;
 pub mod commands;
+pub mod diag;
 pub mod error;
 pub mod eval;
 pub mod fsutil;

@@ -6,93 +6,11 @@
 use crate::changes::RawFile;
 use crate::git::FileHistory;
 use crate::model::{Flag, FlagState, FlagsFile, Targeting};
-use crate::report::{Diagnostic, Pos, Severity};
+use crate::diag::{Code, Diagnostic, Pos, Severity};
 use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
-
-/// The kind of a finding: a stable name used in JSON, SARIF rule ids and annotations.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Kind {
-    /// Past `expires`.
-    Expired,
-    /// `expires` is near.
-    Expiring,
-    /// Older than its type's lifetime.
-    Overdue,
-    /// Fully on for a long time: remove the flag, keep the on path.
-    Launched,
-    /// Fully off for a long time: remove the flag and the on path.
-    Dead,
-    /// `expires` pushed later twice or more.
-    Snoozed,
-    /// No code references it.
-    Unreferenced,
-    /// Code references a key flags.yaml does not define.
-    Undefined,
-    /// Referenced from another service than `settings.service`.
-    CrossBoundary,
-}
-
-impl Kind {
-    /// Every kind, in report order.
-    pub const ALL: [Kind; 9] = [
-        Kind::Expired,
-        Kind::Expiring,
-        Kind::Overdue,
-        Kind::Launched,
-        Kind::Dead,
-        Kind::Snoozed,
-        Kind::Unreferenced,
-        Kind::Undefined,
-        Kind::CrossBoundary,
-    ];
-
-    /// The stable name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Expired => "expired",
-            Kind::Expiring => "expiring",
-            Kind::Overdue => "overdue",
-            Kind::Launched => "launched",
-            Kind::Dead => "dead",
-            Kind::Snoozed => "snoozed",
-            Kind::Unreferenced => "unreferenced",
-            Kind::Undefined => "undefined",
-            Kind::CrossBoundary => "cross-boundary",
-        }
-    }
-
-    /// The severity of design section 4.
-    pub fn severity(self) -> Severity {
-        match self {
-            Kind::Expired | Kind::Undefined => Severity::Error,
-            _ => Severity::Warning,
-        }
-    }
-
-    /// One line describing the kind (SARIF rule descriptions).
-    pub fn describe(self) -> &'static str {
-        match self {
-            Kind::Expired => "A flag is past its expiry date",
-            Kind::Expiring => "A flag expires soon",
-            Kind::Overdue => "A flag has outlived the expected lifetime of its type",
-            Kind::Launched => "A temporary flag has been fully on for a long time",
-            Kind::Dead => "A temporary flag has been fully off for a long time",
-            Kind::Snoozed => "A flag's expiry date was pushed later two or more times",
-            Kind::Unreferenced => "No code references the flag",
-            Kind::Undefined => "Code references a flag that flags.yaml does not define",
-            Kind::CrossBoundary => "A flag is referenced from another service than its owner",
-        }
-    }
-
-    /// The kind with this name.
-    pub fn parse(name: &str) -> Option<Kind> {
-        Kind::ALL.into_iter().find(|k| k.as_str() == name)
-    }
-}
 
 /// One lifecycle finding about one flag.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -100,7 +18,7 @@ pub struct Finding {
     /// The flag key.
     pub flag: String,
     /// What was found.
-    pub kind: Kind,
+    pub kind: Code,
     /// `error` or `warning`.
     pub severity: Severity,
     /// What is wrong, with the dates that show it.
@@ -137,7 +55,7 @@ impl Finding {
         Diagnostic::new(
             &self.file,
             Pos::new(self.line, self.column),
-            self.kind.as_str(),
+            self.kind,
             self.severity,
             format!("{}; {}", self.message, self.action),
         )
@@ -300,7 +218,7 @@ fn flag_findings(
     let today = opts.today;
     let key = &flag.key;
     let git = facts.get(key);
-    let finding = |kind: Kind, message: String, action: &str| Finding {
+    let finding = |kind: Code, message: String, action: &str| Finding {
         flag: key.clone(),
         kind,
         severity: kind.severity(),
@@ -321,7 +239,7 @@ fn flag_findings(
         let window = opts.warn_within.unwrap_or(settings.expiry_warning_days);
         if left < 0 {
             out.push(finding(
-                Kind::Expired,
+                Code::Expired,
                 format!(
                     "flag `{key}` expired on {} ({} ago)",
                     expires.value,
@@ -335,7 +253,7 @@ fn flag_findings(
                 n => format!("in {}", plural(n, "day")),
             };
             out.push(finding(
-                Kind::Expiring,
+                Code::Expiring,
                 format!("flag `{key}` expires on {} ({when})", expires.value),
                 "finish the rollout and plan the flag's removal before then",
             ));
@@ -361,7 +279,7 @@ fn flag_findings(
         let age = (today - *date).num_days();
         if age > days {
             let mut f = finding(
-                Kind::Overdue,
+                Code::Overdue,
                 format!(
                     "{flag_type} flag `{key}` was created on {date} ({} ago{how}), beyond the {days}-day lifetime of {flag_type} flags",
                     plural(age, "day")
@@ -376,9 +294,9 @@ fn flag_findings(
 
     if lifetime.is_some() {
         let state = if fully_on(flag) {
-            Some(Kind::Launched)
+            Some(Code::Launched)
         } else if fully_off(flag) {
-            Some(Kind::Dead)
+            Some(Code::Dead)
         } else {
             None
         };
@@ -401,7 +319,7 @@ fn flag_findings(
                 let days = (today - date).num_days();
                 if days >= settings.launched_after_days {
                     let (message, action) = match kind {
-                        Kind::Launched => (
+                        Code::Launched => (
                             format!(
                                 "{flag_type} flag `{key}` has served {} to everyone since {date} ({}{note})",
                                 served(&flag.targeting),
@@ -429,7 +347,7 @@ fn flag_findings(
     if let Some(g) = git {
         if g.expires_pushed >= 2 {
             out.push(finding(
-                Kind::Snoozed,
+                Code::Snoozed,
                 format!(
                     "the `expires` of flag `{key}` was pushed later {} times",
                     g.expires_pushed
@@ -568,7 +486,7 @@ pub fn reference_findings(file: &FlagsFile, display: &str, refs: &[CodeRef]) -> 
     let mut out = Vec::new();
     let referenced: HashSet<&str> = refs.iter().map(|r| r.flag.as_str()).collect();
     let service = file.settings.service.as_ref().map(|s| s.value.as_str());
-    let base = |flag: &str, kind: Kind, message: String, action: &str| Finding {
+    let base = |flag: &str, kind: Code, message: String, action: &str| Finding {
         flag: flag.to_string(),
         kind,
         severity: kind.severity(),
@@ -591,7 +509,7 @@ pub fn reference_findings(file: &FlagsFile, display: &str, refs: &[CodeRef]) -> 
         if seen.insert(flag.key.as_str()) && !referenced.contains(flag.key.as_str()) {
             let mut f = base(
                 &flag.key,
-                Kind::Unreferenced,
+                Code::Unreferenced,
                 format!("no code references flag `{}`", flag.key),
                 "delete it from flags.yaml",
             );
@@ -610,7 +528,7 @@ pub fn reference_findings(file: &FlagsFile, display: &str, refs: &[CodeRef]) -> 
         if file.flag(&r.flag).is_none() {
             out.push(at(base(
                 &r.flag,
-                Kind::Undefined,
+                Code::Undefined,
                 format!(
                     "code references flag `{}`, which {display} does not define",
                     r.flag
@@ -621,7 +539,7 @@ pub fn reference_findings(file: &FlagsFile, display: &str, refs: &[CodeRef]) -> 
             if own != theirs {
                 out.push(at(base(
                     &r.flag,
-                    Kind::CrossBoundary,
+                    Code::CrossBoundary,
                     format!(
                         "flag `{}` belongs to service `{own}` but is referenced from `{theirs}`",
                         r.flag
@@ -640,40 +558,6 @@ pub fn reference_findings(file: &FlagsFile, display: &str, refs: &[CodeRef]) -> 
 fn add_days(date: NaiveDate, days: i64) -> NaiveDate {
     date.checked_add_days(chrono::Days::new(days.max(0).unsigned_abs()))
         .unwrap_or(NaiveDate::MAX)
-}
-
-/// Codes of the change-policy violations `check --base` reports, with descriptions.
-pub const POLICY_CODES: [(&str, &str); 5] = [
-    (
-        "new-flag-without-owner",
-        "A new temporary flag has no owner",
-    ),
-    (
-        "new-flag-without-expiry",
-        "A new temporary flag has no expiry date",
-    ),
-    (
-        "new-flag-expiry-too-far",
-        "A new temporary flag expires later than settings.max_expiry allows",
-    ),
-    (
-        "snooze-limit",
-        "A flag whose expiry was already pushed later twice is pushed again",
-    ),
-    (
-        "removed-but-referenced",
-        "A flag removed from flags.yaml is still referenced by code",
-    ),
-];
-
-/// One line describing a finding kind or a policy code, for SARIF rules.
-pub fn describe(code: &str) -> Option<&'static str> {
-    Kind::parse(code).map(Kind::describe).or_else(|| {
-        POLICY_CODES
-            .iter()
-            .find(|(c, _)| *c == code)
-            .map(|(_, d)| *d)
-    })
 }
 
 /// Checks the change from `base` (flags.yaml at the base revision, as written) to
@@ -697,7 +581,7 @@ pub fn policy(
             continue;
         }
         let key = &flag.key;
-        let diag = |pos: Pos, code: &'static str, message: String| {
+        let diag = |pos: Pos, code: Code, message: String| {
             Diagnostic::error(display, pos, code, message).with_flag(key.clone())
         };
         match base.get(key) {
@@ -708,14 +592,14 @@ pub fn policy(
                 if flag.owner.is_none() {
                     out.push(diag(
                         flag.pos,
-                        "new-flag-without-owner",
+                        Code::NewFlagWithoutOwner,
                         format!("new {t} flag `{key}` has no `owner`; every new flag needs a team responsible for removing it"),
                     ));
                 }
                 match &flag.expires {
                     None => out.push(diag(
                         flag.pos,
-                        "new-flag-without-expiry",
+                        Code::NewFlagWithoutExpiry,
                         format!(
                             "new {t} flag `{key}` has no `expires`; plan its removal from day one, e.g. `expires: {}`",
                             add_days(today, settings.max_expiry_days.clamp(0, 3650) / 2)
@@ -728,7 +612,7 @@ pub fn policy(
                             let since = if flag.created.is_some() { "its `created` date" } else { "today" };
                             out.push(diag(
                                 expires.pos,
-                                "new-flag-expiry-too-far",
+                                Code::NewFlagExpiryTooFar,
                                 format!(
                                     "new {t} flag `{key}` expires {days} days after {since}, more than settings.max_expiry ({} days); pick a date no later than {}",
                                     settings.max_expiry_days,
@@ -748,7 +632,7 @@ pub fn policy(
                 if after.value > before && pushed >= 2 {
                     out.push(diag(
                         after.pos,
-                        "snooze-limit",
+                        Code::SnoozeLimit,
                         format!(
                             "the `expires` of flag `{key}` was already pushed later {pushed} times; moving it again ({before} → {}) is not allowed: finish the rollout and remove the flag, or make it operational",
                             after.value
@@ -765,7 +649,7 @@ pub fn policy(
                     Diagnostic::error(
                         &r.path,
                         Pos::new(r.line, r.column),
-                        "removed-but-referenced",
+                        Code::RemovedButReferenced,
                         format!(
                             "flag `{}` is removed from {display} but this code still references it; remove the reference too",
                             r.flag
@@ -776,7 +660,7 @@ pub fn policy(
             }
         }
     }
-    crate::report::diagnostic::sort(&mut out);
+    crate::diag::sort(&mut out);
     out
 }
 
@@ -790,7 +674,7 @@ mod tests {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
     }
 
-    fn run(yaml: &str, facts: &Facts, today: &str) -> Vec<(String, Kind)> {
+    fn run(yaml: &str, facts: &Facts, today: &str) -> Vec<(String, Code)> {
         let loaded = load_text(Path::new("flags.yaml"), "flags.yaml", yaml, date(today));
         let opts = Options {
             today: date(today),
@@ -811,11 +695,11 @@ mod tests {
         assert_eq!(
             found,
             [
-                ("on".into(), Kind::Overdue),
-                ("on".into(), Kind::Launched),
-                ("off".into(), Kind::Overdue),
-                ("off".into(), Kind::Dead),
-                ("partial".into(), Kind::Overdue),
+                ("on".into(), Code::Overdue),
+                ("on".into(), Code::Launched),
+                ("off".into(), Code::Overdue),
+                ("off".into(), Code::Dead),
+                ("partial".into(), Code::Overdue),
             ]
         );
     }
@@ -837,20 +721,20 @@ mod tests {
         assert!(
             !found
                 .iter()
-                .any(|(_, k)| matches!(k, Kind::Launched | Kind::Dead))
+                .any(|(_, k)| matches!(k, Code::Launched | Code::Dead))
         );
-        assert!(found.contains(&("partial".into(), Kind::Snoozed)));
+        assert!(found.contains(&("partial".into(), Code::Snoozed)));
         let found = run(FILE, &Facts::Unavailable(String::new()), "2026-05-25");
-        assert!(found.contains(&("on".into(), Kind::Expiring)));
+        assert!(found.contains(&("on".into(), Code::Expiring)));
         let found = run(FILE, &Facts::Unavailable(String::new()), "2026-06-02");
-        assert!(found.contains(&("on".into(), Kind::Expired)));
+        assert!(found.contains(&("on".into(), Code::Expired)));
     }
 
     #[test]
     fn rules_serving_other_values_are_not_fully_on() {
         let yaml = "version: 1\nflags:\n  f:\n    type: release\n    owner: a\n    created: 2026-01-01\n    expires: 2026-06-01\n    rules:\n      - when: { plan: { eq: x } }\n        value: false\n";
         let found = run(yaml, &Facts::Unavailable(String::new()), "2026-03-01");
-        assert_eq!(found, [("f".into(), Kind::Overdue)]);
+        assert_eq!(found, [("f".into(), Code::Overdue)]);
     }
 
     #[test]
@@ -868,7 +752,7 @@ mod tests {
             column: 7,
             service: service.map(String::from),
         };
-        let found: Vec<(String, Kind, String)> = reference_findings(
+        let found: Vec<(String, Code, String)> = reference_findings(
             &loaded.file,
             "flags.yaml",
             &[r("a", Some("web")), r("zzz", None)],
@@ -879,9 +763,9 @@ mod tests {
         assert_eq!(
             found,
             [
-                ("b".into(), Kind::Unreferenced, "flags.yaml".into()),
-                ("zzz".into(), Kind::Undefined, "src/x.ts".into()),
-                ("a".into(), Kind::CrossBoundary, "src/x.ts".into()),
+                ("b".into(), Code::Unreferenced, "flags.yaml".into()),
+                ("zzz".into(), Code::Undefined, "src/x.ts".into()),
+                ("a".into(), Code::CrossBoundary, "src/x.ts".into()),
             ]
         );
     }

@@ -4,19 +4,20 @@
 
 use super::*;
 use crate::git::{Change as GitChange, FileHistory};
-use crate::lifecycle::{self, CodeRef, Facts, Finding, Kind};
+use crate::diag::Code;
+use crate::lifecycle::{self, CodeRef, Facts, Finding};
 use crate::model::{FlagState, FlagsFile};
 use crate::report::JSON_VERSION;
 use crate::scan::{Reference, Undefined};
 use std::collections::{BTreeSet, HashMap};
 
 /// Finding kinds that make a flag stale for the health score and call for a plan.
-const STALE: [Kind; 5] = [
-    Kind::Expired,
-    Kind::Overdue,
-    Kind::Launched,
-    Kind::Dead,
-    Kind::Unreferenced,
+const STALE: [Code; 5] = [
+    Code::Expired,
+    Code::Overdue,
+    Code::Launched,
+    Code::Dead,
+    Code::Unreferenced,
 ];
 
 /// References gathered from local scans and `--refs` files, each root labelled with
@@ -151,7 +152,7 @@ pub fn build(input: &Inputs) -> Audit {
             }
         }
         let mine: &[&Finding] = by_flag.get(flag.key.as_str()).map_or(&[], Vec::as_slice);
-        let kinds: BTreeSet<Kind> = mine.iter().map(|f| f.kind).collect();
+        let kinds: BTreeSet<Code> = mine.iter().map(|f| f.kind).collect();
         if kinds.iter().any(|k| STALE.contains(k)) {
             stale_flags += 1;
         }
@@ -270,17 +271,17 @@ fn brief(findings: &[&Finding]) -> Vec<FindingBrief> {
 }
 
 /// The cleanup plan, when a stale finding says the flag should go.
-fn plan(key: &str, state: FlagState, kinds: &BTreeSet<Kind>, edits: Vec<Location>) -> Option<Plan> {
+fn plan(key: &str, state: FlagState, kinds: &BTreeSet<Code>, edits: Vec<Location>) -> Option<Plan> {
     if !kinds.iter().any(|k| STALE.contains(k)) {
         return None;
     }
     let has_code = !edits.is_empty();
-    let (action, keep) = if kinds.contains(&Kind::Dead) {
+    let (action, keep) = if kinds.contains(&Code::Dead) {
         (
             "Remove the flag and the code behind it: it has been off for everyone long enough.",
             "off",
         )
-    } else if kinds.contains(&Kind::Launched) {
+    } else if kinds.contains(&Code::Launched) {
         (
             "Remove the flag and keep the code it enables: it has been on for everyone long enough.",
             "on",

@@ -3,25 +3,18 @@
 //! since REV against policy.
 
 use super::stale::{scan_code, scan_refs};
-use super::{Ctx, note, stdout, validate};
+use super::{Ctx, note, stdout};
 use crate::Outcome;
 use crate::changes::RawFile;
 use crate::cli::{CheckArgs, Format};
 use crate::error::{Error, Result};
 use crate::git::{GitError, Repo};
-use crate::lifecycle::{self, CodeRef, Facts, Kind, Options};
+use crate::diag::Code;
+use crate::lifecycle::{self, CodeRef, Facts, Options};
 use crate::model::{self, FlagsFile, Loaded};
 use crate::report::{self, Counts, Diagnostic, JSON_VERSION, github, sarif, text};
 use serde_json::json;
 use std::io::Write;
-
-/// One line describing any code `check` can report (SARIF rule descriptions).
-pub fn describe(code: &str) -> String {
-    match lifecycle::describe(code) {
-        Some(d) => d.to_string(),
-        None => validate::describe(code),
-    }
-}
 
 /// Runs the command.
 pub fn run(ctx: &Ctx, args: &CheckArgs) -> Result<Outcome> {
@@ -56,7 +49,7 @@ pub fn run(ctx: &Ctx, args: &CheckArgs) -> Result<Outcome> {
         diags.retain(|d| {
             !(matches!(
                 d.code,
-                "missing-owner" | "missing-expires" | "expires-too-late"
+                Code::MissingOwner | Code::MissingExpires | Code::ExpiresTooLate
             ) && policy.iter().any(|p| p.file == d.file && p.line == d.line))
         });
         diags.extend(policy);
@@ -72,11 +65,11 @@ pub fn run(ctx: &Ctx, args: &CheckArgs) -> Result<Outcome> {
         diags.extend(
             lifecycle::reference_findings(&loaded.file, &loaded.display, &refs)
                 .iter()
-                .filter(|f| matches!(f.kind, Kind::Undefined | Kind::Unreferenced))
+                .filter(|f| matches!(f.kind, Code::Undefined | Code::Unreferenced))
                 .map(lifecycle::Finding::to_diagnostic),
         );
     }
-    report::diagnostic::sort(&mut diags);
+    crate::diag::sort(&mut diags);
     let counts = Counts::of(&diags);
     let fail = counts.errors > 0 || (args.strict && counts.warnings > 0);
     let mut out = stdout();
@@ -94,7 +87,7 @@ pub fn run(ctx: &Ctx, args: &CheckArgs) -> Result<Outcome> {
             }),
         )?,
         Format::Github => github::write_all(&mut out, &diags)?,
-        Format::Sarif => report::write_json(&mut out, &sarif::log(&diags, describe))?,
+        Format::Sarif => report::write_json(&mut out, &sarif::log(&diags))?,
         _ => {
             for d in &diags {
                 // Only diagnostics in flags.yaml get its line quoted; the ones on code
@@ -135,7 +128,7 @@ fn diagnostics(ctx: &Ctx, args: &CheckArgs, loaded: &Loaded) -> Result<Vec<Diagn
     let mut diags: Vec<Diagnostic> = loaded
         .diagnostics
         .iter()
-        .filter(|d| d.code != "expired")
+        .filter(|d| d.code != Code::Expired)
         .cloned()
         .collect();
     let opts = Options {
@@ -147,7 +140,7 @@ fn diagnostics(ctx: &Ctx, args: &CheckArgs, loaded: &Loaded) -> Result<Vec<Diagn
     diags.extend(
         lifecycle::findings(&loaded.file, &loaded.display, &facts, &opts)
             .iter()
-            .filter(|f| matches!(f.kind, Kind::Expired | Kind::Expiring))
+            .filter(|f| matches!(f.kind, Code::Expired | Code::Expiring))
             .map(lifecycle::Finding::to_diagnostic),
     );
     Ok(diags)

@@ -55,7 +55,7 @@ pub fn run(ctx: &Ctx, args: &TestArgs) -> Result<Outcome> {
         diagnostics.extend(diags);
         specs.push(SpecFile { display, cases });
     }
-    crate::report::diagnostic::sort(&mut diagnostics);
+    crate::diag::sort(&mut diagnostics);
     let errors = diagnostics
         .iter()
         .filter(|d| d.severity == Severity::Error)

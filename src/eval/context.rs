@@ -5,7 +5,7 @@
 
 use crate::model::decode::{Decoder, valid_key};
 use crate::model::yaml::{self, Kind};
-use crate::report::{Diagnostic, Pos};
+use crate::diag::{Code, Diagnostic, Pos};
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 
@@ -168,7 +168,7 @@ pub fn decode_contexts(file: &str, text: &str) -> (NamedContexts, Vec<Diagnostic
             if !valid_key(&name) {
                 dec.error(
                     key.pos,
-                    "invalid-key",
+                    Code::InvalidKey,
                     format!("context name `{name}` must be letters, digits, `.`, `_`, `:` or `-`"),
                 );
                 continue;
@@ -176,7 +176,7 @@ pub fn decode_contexts(file: &str, text: &str) -> (NamedContexts, Vec<Diagnostic
             if let Some((_, first, _)) = out.entries.iter().find(|(n, _, _)| *n == name) {
                 dec.error(
                     key.pos,
-                    "duplicate-key",
+                    Code::DuplicateKey,
                     format!(
                         "context `{name}` is defined twice (first on line {}); rename or remove one",
                         first.line
@@ -268,7 +268,7 @@ mod tests {
         assert_eq!(named.names().collect::<Vec<_>>(), ["admin", "empty"]);
         assert_eq!(named.get("admin").map(|c| c.len()), Some(2));
         let codes: Vec<_> = diags.iter().map(|d| (d.line, d.code)).collect();
-        assert_eq!(codes, [(4, "invalid-type"), (5, "duplicate-key")]);
+        assert_eq!(codes, [(4, Code::InvalidType), (5, Code::DuplicateKey)]);
         let (_, diags) = decode_contexts("c.yaml", "contxts: {}\n");
         assert!(
             diags[0].message.contains("did you mean `contexts`"),

@@ -25,7 +25,7 @@ fn file(flags: &str) -> FlagsFile {
     let errors: Vec<_> = loaded
         .diagnostics
         .iter()
-        .filter(|d| d.severity == crate::report::Severity::Error)
+        .filter(|d| d.severity == crate::diag::Severity::Error)
         .collect();
     assert!(errors.is_empty(), "{errors:?}\n{text}");
     loaded.file

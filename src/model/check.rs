@@ -2,6 +2,7 @@
 //! references to segments, environments and variants, and value types.
 
 use super::decode::Decoder;
+use crate::diag::Code;
 use super::*;
 use crate::suggest::did_you_mean;
 use chrono::NaiveDate;
@@ -24,7 +25,7 @@ pub fn check(file: &FlagsFile, today: NaiveDate, dec: &mut Decoder) {
                         .join(", ");
                     dec.error(
                         env.pos,
-                        "unknown-environment",
+                        Code::UnknownEnvironment,
                         format!(
                             "flag `{}` overrides environment `{}`, which is not in settings.environments ({list}){hint}",
                             flag.key, env.name
@@ -47,7 +48,7 @@ fn check_metadata(flag: &Flag, settings: &Settings, today: NaiveDate, dec: &mut 
     if flag.description.is_none() {
         dec.warning(
             flag.pos,
-            "missing-description",
+            Code::MissingDescription,
             format!("flag `{key}` has no `description`; say what it does so reviewers and the audit can tell"),
         );
     }
@@ -56,7 +57,7 @@ fn check_metadata(flag: &Flag, settings: &Settings, today: NaiveDate, dec: &mut 
         if expires.value < created.value {
             dec.error(
                 expires.pos,
-                "expires-before-created",
+                Code::ExpiresBeforeCreated,
                 format!(
                     "flag `{key}` expires on {} but was created on {}; expiry must come after creation",
                     expires.value, created.value
@@ -66,7 +67,7 @@ fn check_metadata(flag: &Flag, settings: &Settings, today: NaiveDate, dec: &mut 
         {
             dec.error(
                 expires.pos,
-                "expires-too-late",
+                Code::ExpiresTooLate,
                 format!(
                     "flag `{key}` expires {} days after it was created, more than settings.max_expiry ({} days); pick an earlier date",
                     (expires.value - created.value).num_days(),
@@ -79,7 +80,7 @@ fn check_metadata(flag: &Flag, settings: &Settings, today: NaiveDate, dec: &mut 
         if today > expires.value {
             dec.warning(
                 expires.pos,
-                "expired",
+                Code::Expired,
                 format!(
                     "flag `{key}` expired on {} ({} days ago); remove it from code and flags.yaml, or move `expires` if it must stay",
                     expires.value,
@@ -96,7 +97,7 @@ fn check_segment_refs(flag: &Flag, refs: &[Sp<String>], known: &[&str], dec: &mu
             let hint = did_you_mean(&r.value, known.iter().copied());
             dec.error(
                 r.pos,
-                "undefined-segment",
+                Code::UndefinedSegment,
                 format!(
                     "flag `{}` uses segment `{}`, which is not defined under `segments:`{hint}",
                     flag.key, r.value
@@ -117,7 +118,7 @@ fn check_targeting(flag: &Flag, t: &Targeting, known: &[&str], dec: &mut Decoder
         if !variants.is_empty() && variants.iter().all(|v| v.weight.value == 0) {
             dec.error(
                 variants[0].weight.pos,
-                "invalid-weight",
+                Code::InvalidWeight,
                 format!(
                     "every variant of flag `{}` has weight 0; give at least one a positive weight",
                     flag.key
@@ -149,7 +150,7 @@ fn check_variant_refs(flag: &Flag, t: &Targeting, dec: &mut Decoder) {
                     .iter()
                     .any(|d| d.line == v.pos.line && d.message == message)
                 {
-                    dec.error(v.pos, "undefined-variant", message);
+                    dec.error(v.pos, Code::UndefinedVariant, message);
                 }
             }
         }
@@ -206,7 +207,7 @@ fn check_value_types(flag: &Flag, dec: &mut Decoder) {
         if *k != kind {
             dec.error(
                 v.pos,
-                "type-mismatch",
+                Code::TypeMismatch,
                 format!(
                     "{what} of flag `{}` is a {k}, but {first_what} (line {}) is a {kind}; every value a flag serves must have the same type",
                     flag.key, first.pos.line
@@ -220,7 +221,7 @@ fn check_value_types(flag: &Flag, dec: &mut Decoder) {
     if flag.targeting.off.is_none() {
         dec.error(
             flag.pos,
-            "type-mismatch",
+            Code::TypeMismatch,
             format!(
                 "flag `{}` serves {kind} values but has no `off`, so it would serve the implicit `false` when off; add `off:` with a {kind}",
                 flag.key
@@ -235,7 +236,7 @@ fn check_value_types(flag: &Flag, dec: &mut Decoder) {
     if flag.targeting.value.is_none() && !has_variants {
         dec.error(
             flag.pos,
-            "type-mismatch",
+            Code::TypeMismatch,
             format!(
                 "flag `{}` serves {kind} values but has no `value`, so it would serve the implicit `true` when on; add `value:` with a {kind}",
                 flag.key

@@ -3,7 +3,7 @@
 
 use super::decode::{Decoder, one_line};
 use super::yaml::{Kind, Node};
-use crate::report::Pos;
+use crate::diag::{Code, Pos};
 use crate::suggest::did_you_mean;
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde_json::Value;
@@ -172,7 +172,7 @@ pub fn decode_when(node: &Node, dec: &mut Decoder, what: &dyn std::fmt::Display)
         let Some(attribute) = key.scalar_text().filter(|a| !a.is_empty()) else {
             dec.error(
                 key.pos,
-                "invalid-key",
+                Code::InvalidKey,
                 format!("{what}: attribute names must be non-empty strings"),
             );
             continue;
@@ -180,7 +180,7 @@ pub fn decode_when(node: &Node, dec: &mut Decoder, what: &dyn std::fmt::Display)
         if let Some(first) = out.iter().find(|c| c.attribute == attribute) {
             dec.error(
                 key.pos,
-                "duplicate-key",
+                Code::DuplicateKey,
                 format!(
                     "{what}: attribute `{attribute}` appears twice (first on line {}); put all its operators under one key",
                     first.pos.line
@@ -192,7 +192,7 @@ pub fn decode_when(node: &Node, dec: &mut Decoder, what: &dyn std::fmt::Display)
         let Kind::Map(op_entries) = &ops_node.kind else {
             dec.error(
                 ops_node.pos,
-                "invalid-type",
+                Code::InvalidType,
                 format!(
                     "{cond_what} must be a mapping of operators such as `{{ eq: value }}`, not {}",
                     ops_node.describe()
@@ -210,7 +210,7 @@ pub fn decode_when(node: &Node, dec: &mut Decoder, what: &dyn std::fmt::Display)
             if let Some((_, first)) = seen.iter().find(|(n, _)| *n == name) {
                 dec.error(
                     op_key.pos,
-                    "duplicate-key",
+                    Code::DuplicateKey,
                     format!("{cond_what}: operator `{name}` appears twice (first on line {}); remove one", first.line),
                 );
                 continue;
@@ -231,7 +231,7 @@ pub fn decode_when(node: &Node, dec: &mut Decoder, what: &dyn std::fmt::Display)
                 let hint = did_you_mean(&shown, OPERATORS.iter().copied().chain(["ignore_case"]));
                 dec.error(
                     op_key.pos,
-                    "unknown-operator",
+                    Code::UnknownOperator,
                     format!("unknown operator `{shown}` in {cond_what}{hint}"),
                 );
                 continue;
@@ -244,7 +244,7 @@ pub fn decode_when(node: &Node, dec: &mut Decoder, what: &dyn std::fmt::Display)
         {
             dec.error(
                 ops_node.pos,
-                "invalid-operand",
+                Code::InvalidOperand,
                 format!("{cond_what} has no operator; add one such as `eq`"),
             );
         }
@@ -260,7 +260,7 @@ pub fn decode_when(node: &Node, dec: &mut Decoder, what: &dyn std::fmt::Display)
 }
 
 fn bad(dec: &mut Decoder, pos: Pos, message: String) -> Option<Operator> {
-    dec.error(pos, "invalid-operand", message);
+    dec.error(pos, Code::InvalidOperand, message);
     None
 }
 

@@ -19,7 +19,7 @@
 use super::yaml::{self, Kind, Node};
 use super::{FlagType, Loaded, load_text};
 use crate::error::{Error, Result};
-use crate::report::{Diagnostic, Severity};
+use crate::diag::{Diagnostic, Severity};
 use chrono::NaiveDate;
 
 /// One contiguous replacement of whole lines: the only shape of edit flagctl makes.

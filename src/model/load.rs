@@ -3,7 +3,7 @@
 use super::decode::{Decoder, decode};
 use super::{FlagsFile, check, yaml};
 use crate::error::{Error, Result};
-use crate::report::{Diagnostic, Pos, Severity};
+use crate::diag::{Code, Diagnostic, Pos, Severity};
 use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
 
@@ -91,7 +91,7 @@ pub fn load_path(path: &Path, display: &str, today: NaiveDate) -> Result<Loaded>
             meta.len(),
             yaml::MAX_FILE_BYTES / (1024 * 1024)
         );
-        return Ok(failed(path, display, Pos::START, "resource-limit", message));
+        return Ok(failed(path, display, Pos::START, Code::ResourceLimit, message));
     }
     let bytes = std::fs::read(path).map_err(|e| Error::read(path, e))?;
     Ok(load_bytes(path, display, &bytes, today))
@@ -114,7 +114,7 @@ pub fn load_bytes(path: &Path, display: &str, bytes: &[u8], today: NaiveDate) ->
                 bytes[e.valid_up_to()],
                 e.valid_up_to()
             );
-            failed(path, display, Pos::new(line, column), "not-utf8", message)
+            failed(path, display, Pos::new(line, column), Code::NotUtf8, message)
         }
     }
 }
@@ -140,7 +140,7 @@ pub fn load_text(path: &Path, display: &str, text: &str, today: NaiveDate) -> Lo
         }
     };
     let mut diagnostics = dec.diagnostics;
-    crate::report::diagnostic::sort(&mut diagnostics);
+    crate::diag::sort(&mut diagnostics);
     Loaded {
         display: display.to_string(),
         path: path.to_path_buf(),
@@ -150,7 +150,7 @@ pub fn load_text(path: &Path, display: &str, text: &str, today: NaiveDate) -> Lo
     }
 }
 
-fn failed(path: &Path, display: &str, pos: Pos, code: &'static str, message: String) -> Loaded {
+fn failed(path: &Path, display: &str, pos: Pos, code: Code, message: String) -> Loaded {
     Loaded {
         display: display.to_string(),
         path: path.to_path_buf(),

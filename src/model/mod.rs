@@ -13,7 +13,7 @@ pub mod yaml;
 pub use condition::{Condition, Operator};
 pub use load::{Loaded, discover, load_path, load_text};
 
-use crate::report::Pos;
+use crate::diag::Pos;
 use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::Value;

@@ -1,7 +1,6 @@
 //! Rendering: the [`Diagnostic`] type and the output formats shared by commands.
 
 pub mod cleanup;
-pub mod diagnostic;
 pub mod diff;
 pub mod github;
 pub mod markdown;
@@ -10,7 +9,7 @@ pub mod sarif;
 pub mod table;
 pub mod text;
 
-pub use diagnostic::{Counts, Diagnostic, Pos, Severity};
+pub use crate::diag::{Counts, Diagnostic, Pos, Severity};
 pub use paint::Paint;
 
 /// Version of every JSON document flagctl prints; bumped on breaking changes.

@@ -2,14 +2,15 @@
 //! per diagnostic.
 
 use super::{Diagnostic, Severity};
+use crate::diag::Code;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
 /// Builds the SARIF log. `describe` gives each rule's short description.
-pub fn log(diagnostics: &[Diagnostic], describe: impl Fn(&str) -> String) -> Value {
+pub fn log(diagnostics: &[Diagnostic]) -> Value {
     let mut rules: BTreeMap<&str, usize> = BTreeMap::new();
     for d in diagnostics {
-        rules.entry(d.code).or_insert(0);
+        rules.entry(d.code.as_str()).or_insert(0);
     }
     for (i, v) in rules.values_mut().enumerate() {
         *v = i;
@@ -20,7 +21,7 @@ pub fn log(diagnostics: &[Diagnostic], describe: impl Fn(&str) -> String) -> Val
             json!({
                 "id": code,
                 "name": code,
-                "shortDescription": { "text": describe(code) },
+                "shortDescription": { "text": Code::parse(code).map_or("", Code::summary) },
                 "helpUri": format!("https://github.com/flagctl/flagctl#{code}"),
             })
         })
@@ -30,7 +31,7 @@ pub fn log(diagnostics: &[Diagnostic], describe: impl Fn(&str) -> String) -> Val
         .map(|d| {
             let mut result = json!({
                 "ruleId": d.code,
-                "ruleIndex": rules[d.code],
+                "ruleIndex": rules[d.code.as_str()],
                 "level": match d.severity { Severity::Error => "error", Severity::Warning => "warning" },
                 "message": { "text": d.message },
                 "locations": [{

@@ -76,14 +76,14 @@ pub fn write_all<W: Write>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::Pos;
+    use crate::diag::{Code, Pos};
 
     #[test]
     fn caret_under_token() {
         let d = Diagnostic::error(
             "flags.yaml",
             Pos::new(2, 5),
-            "unknown-field",
+            Code::UnknownField,
             "unknown field `ownr`",
         );
         let mut out = Vec::new();
