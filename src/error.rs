@@ -1,5 +1,5 @@
 //! Errors that stop a command (exit code 2). Problems *in* a flags file are
-//! [`Diagnostic`](crate::report::Diagnostic)s instead, so they can all be reported.
+//! [`Diagnostic`](crate::render::Diagnostic)s instead, so they can all be reported.
 
 use std::path::PathBuf;
 

@@ -15,7 +15,7 @@ pub mod fsutil;
 pub mod git;
 pub mod lifecycle;
 pub mod model;
-pub mod report;
+pub mod render;
 pub mod scan;
 pub mod suggest;
 

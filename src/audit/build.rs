@@ -7,7 +7,7 @@ use crate::git::{Change as GitChange, FileHistory};
 use crate::diag::Code;
 use crate::lifecycle::{self, CodeRef, Facts, Finding};
 use crate::model::{FlagState, FlagsFile};
-use crate::report::JSON_VERSION;
+use crate::render::JSON_VERSION;
 use crate::scan::{Reference, Undefined};
 use std::collections::{BTreeSet, HashMap};
 

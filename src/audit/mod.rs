@@ -3,8 +3,6 @@
 //! [`report`] builds it; `markdown`, `html` and `table` render it; JSON is its serde form.
 
 pub mod build;
-pub mod html;
-pub mod markdown;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};

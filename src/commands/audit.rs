@@ -5,10 +5,11 @@
 use super::{Ctx, note, stale, stdout};
 use crate::Outcome;
 use crate::audit::build::{Inputs, Refs, build};
-use crate::audit::{Audit, html, markdown};
+use crate::audit::Audit;
+use crate::render::audit::{html, markdown};
 use crate::cli::{AuditArgs, Format};
 use crate::error::{Error, Result};
-use crate::report::{self, Paint};
+use crate::render::{self, Paint};
 use crate::scan::{self, Root, ScanOptions, ScanResult};
 use comfy_table::Cell;
 use std::collections::HashMap;
@@ -96,7 +97,7 @@ pub fn run(ctx: &Ctx, args: &AuditArgs) -> Result<Outcome> {
     }
     let mut out = stdout();
     match format {
-        Format::Json => report::write_json(&mut out, &audit)?,
+        Format::Json => render::write_json(&mut out, &audit)?,
         Format::Markdown => out.write_all(markdown::render(&audit).as_bytes())?,
         Format::Html => out.write_all(html::render(&audit).as_bytes())?,
         _ => terminal(&mut out, &audit, ctx.paint)?,
@@ -232,7 +233,7 @@ fn terminal<W: Write>(out: &mut W, audit: &Audit, paint: Paint) -> std::io::Resu
     for section in &audit.owners {
         writeln!(out)?;
         writeln!(out, "{}", paint.bold(&section.owner))?;
-        let mut t = crate::report::table::new(
+        let mut t = crate::render::table::new(
             [
                 "flag", "type", "age", "expires", "state", "refs", "findings",
             ],

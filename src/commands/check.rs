@@ -12,7 +12,7 @@ use crate::git::{GitError, Repo};
 use crate::diag::Code;
 use crate::lifecycle::{self, CodeRef, Facts, Options};
 use crate::model::{self, FlagsFile, Loaded};
-use crate::report::{self, Counts, Diagnostic, JSON_VERSION, github, sarif, text};
+use crate::render::{self, Counts, Diagnostic, JSON_VERSION, github, sarif, text};
 use serde_json::json;
 use std::io::Write;
 
@@ -74,7 +74,7 @@ pub fn run(ctx: &Ctx, args: &CheckArgs) -> Result<Outcome> {
     let fail = counts.errors > 0 || (args.strict && counts.warnings > 0);
     let mut out = stdout();
     match format {
-        Format::Json => report::write_json(
+        Format::Json => render::write_json(
             &mut out,
             &json!({
                 "version": JSON_VERSION,
@@ -87,7 +87,7 @@ pub fn run(ctx: &Ctx, args: &CheckArgs) -> Result<Outcome> {
             }),
         )?,
         Format::Github => github::write_all(&mut out, &diags)?,
-        Format::Sarif => report::write_json(&mut out, &sarif::log(&diags))?,
+        Format::Sarif => render::write_json(&mut out, &sarif::log(&diags))?,
         _ => {
             for d in &diags {
                 // Only diagnostics in flags.yaml get its line quoted; the ones on code

@@ -8,7 +8,7 @@ use crate::changes::{self, FieldChange, RawFile, RawFlag};
 use crate::cli::{DiffArgs, Format};
 use crate::error::{Error, Result};
 use crate::git::{GitError, Repo};
-use crate::report::{self, JSON_VERSION, markdown};
+use crate::render::{self, JSON_VERSION, markdown};
 use serde::Serialize;
 use serde_json::{Value, json};
 use std::io::Write;
@@ -161,7 +161,7 @@ pub fn run(ctx: &Ctx, args: &DiffArgs) -> Result<Outcome> {
     let diff = compare(&old, &new);
     let mut out = stdout();
     match format {
-        Format::Json => report::write_json(
+        Format::Json => render::write_json(
             &mut out,
             &json!({
                 "version": JSON_VERSION,

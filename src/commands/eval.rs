@@ -12,7 +12,7 @@ use crate::eval::context::{Context, NamedContexts, decode_contexts, parse_cli_va
 use crate::eval::output::write_result;
 use crate::eval::{Engine, EvalResult, Step};
 use crate::model::{Flag, FlagsFile, Loaded};
-use crate::report::{Severity, markdown};
+use crate::render::{Severity, markdown};
 use crate::suggest::did_you_mean;
 use serde_json::Value;
 use std::io::Write;
@@ -277,7 +277,7 @@ fn table(results: &[EvalResult], ctx: &Ctx) -> String {
     let mut out = Vec::new();
     // Writing into a Vec cannot fail.
     let _ =
-        crate::report::table::write_rows(&mut out, &HEADER, &rows, &[5], ctx.paint, |_, _, c| {
+        crate::render::table::write_rows(&mut out, &HEADER, &rows, &[5], ctx.paint, |_, _, c| {
             c.to_string()
         });
     String::from_utf8_lossy(&out).into_owned()

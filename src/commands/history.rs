@@ -7,7 +7,7 @@ use crate::changes::{self, FieldChange, RawFile};
 use crate::cli::{Format, HistoryArgs};
 use crate::error::{Error, Result};
 use crate::git::{Change, Repo};
-use crate::report::{self, JSON_VERSION, markdown};
+use crate::render::{self, JSON_VERSION, markdown};
 use crate::suggest::did_you_mean;
 use serde::Serialize;
 use serde_json::json;
@@ -109,7 +109,7 @@ pub fn run(ctx: &Ctx, args: &HistoryArgs) -> Result<Outcome> {
     }
     let mut out = stdout();
     match format {
-        Format::Json => report::write_json(
+        Format::Json => render::write_json(
             &mut out,
             &json!({
                 "version": JSON_VERSION,

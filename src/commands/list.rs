@@ -5,7 +5,7 @@ use crate::Outcome;
 use crate::cli::{Format, ListArgs};
 use crate::error::Result;
 use crate::model::{Flag, FlagsFile};
-use crate::report::{self, JSON_VERSION, markdown};
+use crate::render::{self, JSON_VERSION, markdown};
 use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::json;
@@ -100,7 +100,7 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> Result<Outcome> {
     let rows = rows(&loaded.file, args, ctx.today);
     let mut out = stdout();
     match format {
-        Format::Json => report::write_json(
+        Format::Json => render::write_json(
             &mut out,
             &json!({ "version": JSON_VERSION, "today": ctx.today, "flags": rows }),
         )?,
@@ -121,7 +121,7 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> Result<Outcome> {
                     (5, Some(d)) if d <= 14 => ctx.paint.warning(text),
                     _ => text.to_string(),
                 };
-                crate::report::table::write_rows(&mut out, &HEADER, &body, &[5], ctx.paint, style)?;
+                crate::render::table::write_rows(&mut out, &HEADER, &body, &[5], ctx.paint, style)?;
             }
         }
     }

@@ -21,7 +21,7 @@ use crate::Outcome;
 use crate::cli::{Cli, ColorChoice, Command, Format, Global};
 use crate::error::{Error, Result};
 use crate::model::{self, Loaded};
-use crate::report::Paint;
+use crate::render::Paint;
 use chrono::NaiveDate;
 use std::io::{BufWriter, IsTerminal, Stdout, Write};
 use std::path::PathBuf;

@@ -8,7 +8,7 @@ use crate::model::decode::valid_key;
 use crate::model::duration::{parse_date, parse_days};
 use crate::model::edit::{self, Change, NewFlag};
 use crate::model::{FlagType, Lifetimes};
-use crate::report::Severity;
+use crate::render::Severity;
 use chrono::{Days, NaiveDate};
 use std::io::Write;
 

@@ -8,7 +8,7 @@ use crate::cli::{Format, RemoveArgs};
 use crate::error::{Error, Result};
 use crate::model::Loaded;
 use crate::model::edit::{self, Change};
-use crate::report::cleanup;
+use crate::render::plan as cleanup;
 use crate::scan::{self, ScanOptions};
 use crate::suggest::did_you_mean;
 use std::io::Write;

@@ -7,7 +7,7 @@ use crate::Outcome;
 use crate::cli::{Format, ScanArgs};
 use crate::error::{Error, Result};
 use crate::model::FlagsFile;
-use crate::report::{self, Paint};
+use crate::render::{self, Paint};
 use crate::scan::shown_path;
 use crate::scan::{self, Progress, Reference, Root, ScanOptions, ScanResult, Skipped};
 use comfy_table::{Cell, CellAlignment, Color};
@@ -60,7 +60,7 @@ pub fn run(ctx: &Ctx, args: &ScanArgs) -> Result<Outcome> {
 
     let mut out = stdout();
     match format {
-        Format::Json => report::write_json(&mut out, &result)?,
+        Format::Json => render::write_json(&mut out, &result)?,
         Format::Csv => write_csv(&mut out, &result)?,
         _ if args.summary => write_summary(&mut out, &result, &loaded.file, ctx.paint)?,
         _ => write_text(&mut out, &result, ctx.paint)?,
@@ -227,7 +227,7 @@ fn write_summary<W: Write>(
         }
         row.first.get_or_insert(r);
     }
-    let mut t = crate::report::table::new(
+    let mut t = crate::render::table::new(
         ["flag", "owner", "references", "files", "first location"],
         paint,
     );

@@ -4,13 +4,13 @@ use super::Ctx;
 use crate::Outcome;
 use crate::error::Result;
 use crate::model::schema;
-use crate::report;
+use crate::render;
 use std::io::Write;
 
 /// Prints the schema.
 pub fn run(_ctx: &Ctx) -> Result<Outcome> {
     let mut out = super::stdout();
-    report::write_json(&mut out, &schema::json_schema())?;
+    render::write_json(&mut out, &schema::json_schema())?;
     out.flush()?;
     Ok(Outcome::Success)
 }

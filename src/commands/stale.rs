@@ -9,7 +9,7 @@ use crate::error::Result;
 use crate::git::{FileHistory, GitError, Repo};
 use crate::lifecycle::{self, CodeRef, Facts, Finding, Options};
 use crate::model::{FlagsFile, Loaded};
-use crate::report::{self, Counts, JSON_VERSION, markdown};
+use crate::render::{self, Counts, JSON_VERSION, markdown};
 use crate::scan::{self, Root, ScanOptions};
 use comfy_table::{Cell, Color, ContentArrangement};
 use serde_json::json;
@@ -121,7 +121,7 @@ pub fn run(ctx: &Ctx, args: &StaleArgs) -> Result<Outcome> {
                 None => json!({ "available": true }),
                 Some(reason) => json!({ "available": false, "reason": reason }),
             };
-            report::write_json(
+            render::write_json(
                 &mut out,
                 &json!({
                     "version": JSON_VERSION,
@@ -186,15 +186,15 @@ fn write_tables<W: Write>(out: &mut W, findings: &[Finding], ctx: &Ctx, file: &s
         }
         writeln!(out, "{}", ctx.paint.bold(&owner))?;
         let mut t =
-            crate::report::table::new(["flag", "finding", "where", "details", "action"], ctx.paint);
+            crate::render::table::new(["flag", "finding", "where", "details", "action"], ctx.paint);
         // Long messages wrap rather than make the table wider than a terminal.
         t.set_content_arrangement(ContentArrangement::Dynamic)
             .set_width(120);
         for f in group {
             let kind = Cell::new(f.kind.as_str());
             let kind = match f.severity {
-                report::Severity::Error => kind.fg(Color::Red),
-                report::Severity::Warning => kind.fg(Color::Yellow),
+                render::Severity::Error => kind.fg(Color::Red),
+                render::Severity::Warning => kind.fg(Color::Yellow),
             };
             t.add_row(vec![
                 Cell::new(&f.flag),

@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::eval::spec::{TestCase, decode_spec};
 use crate::eval::{Engine, EvalResult, Step};
 use crate::model::Loaded;
-use crate::report::{self, JSON_VERSION, Pos, Severity};
+use crate::render::{self, JSON_VERSION, Pos, Severity};
 use serde_json::{Value, json};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -67,7 +67,7 @@ pub fn run(ctx: &Ctx, args: &TestArgs) -> Result<Outcome> {
                 .iter()
                 .find(|(f, _)| *f == d.file)
                 .map(|(_, t)| t.as_str());
-            report::text::write_diagnostic(&mut err, d, source, ctx.paint)?;
+            render::text::write_diagnostic(&mut err, d, source, ctx.paint)?;
         }
         return Err(Error::Usage(format!(
             "the test specs have {errors} error{}; fix them and run again",
@@ -113,7 +113,7 @@ pub fn run(ctx: &Ctx, args: &TestArgs) -> Result<Outcome> {
         }
         Format::Json => {
             let tests: Vec<Value> = ran.iter().map(json_test).collect();
-            report::write_json(
+            render::write_json(
                 &mut out,
                 &json!({ "version": JSON_VERSION, "passed": passed, "failed": failed, "tests": tests }),
             )?;

@@ -4,7 +4,7 @@ use super::{Ctx, stdout};
 use crate::Outcome;
 use crate::cli::{Format, ValidateArgs};
 use crate::error::Result;
-use crate::report::{self, Counts, JSON_VERSION, github, sarif, text};
+use crate::render::{self, Counts, JSON_VERSION, github, sarif, text};
 use serde_json::json;
 use std::io::Write;
 
@@ -18,7 +18,7 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Outcome> {
     let counts = Counts::of(&loaded.diagnostics);
     let mut out = stdout();
     match format {
-        Format::Json => report::write_json(
+        Format::Json => render::write_json(
             &mut out,
             &json!({
                 "version": JSON_VERSION,
@@ -32,7 +32,7 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Outcome> {
             }),
         )?,
         Format::Github => github::write_all(&mut out, &loaded.diagnostics)?,
-        Format::Sarif => report::write_json(&mut out, &sarif::log(&loaded.diagnostics))?,
+        Format::Sarif => render::write_json(&mut out, &sarif::log(&loaded.diagnostics))?,
         _ => {
             text::write_all(&mut out, &loaded.diagnostics, Some(&loaded.text), ctx.paint)?;
             if !ctx.global.quiet {

@@ -6,7 +6,7 @@ use crate::error::{Error, Result};
 use crate::fsutil::{self, Fault};
 use crate::model::Loaded;
 use crate::model::edit::{self, Change, Splice};
-use crate::report::{Diagnostic, Severity, diff};
+use crate::render::{Diagnostic, Severity, diff};
 use std::io::Write;
 
 /// Loads the flags file, refusing one that already has errors: an edit could not be

@@ -17,7 +17,7 @@ const LEAD_CHARS: usize = 100;
 /// Everything one scan found: the JSON document of `flagctl scan --format json`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ScanResult {
-    /// Version of the JSON document ([`crate::report::JSON_VERSION`]).
+    /// Version of the JSON document ([`crate::render::JSON_VERSION`]).
     pub version: u32,
     /// The scanned roots, in the order given.
     pub roots: Vec<String>,

@@ -252,7 +252,7 @@ pub fn run(file: &FlagsFile, opts: &ScanOptions) -> Result<ScanResult, ScanError
         .map(|(_, f)| f.key.clone())
         .collect();
     Ok(ScanResult {
-        version: crate::report::JSON_VERSION,
+        version: crate::render::JSON_VERSION,
         roots: roots.iter().map(|r| r.display.clone()).collect(),
         stats,
         references,

@@ -9,7 +9,7 @@ use crate::cli::{EvalArgs, Format};
 use crate::error::{Error, Result};
 use crate::eval::batch::{ChunkResult, FlagCounts, KeySet, Mode, process_chunk};
 use crate::eval::{Engine, Prepared};
-use crate::report::{self, JSON_VERSION, markdown};
+use crate::render::{self, JSON_VERSION, markdown};
 use comfy_table::{Cell, CellAlignment};
 use serde_json::{Value, json};
 use std::io::{Read, Write};
@@ -367,7 +367,7 @@ fn write_summary<W: Write>(
             "skipped": totals.skipped,
             "flags": list,
         });
-        report::write_json(out, &doc)?;
+        render::write_json(out, &doc)?;
         return Ok(());
     }
     let header = [
@@ -424,7 +424,7 @@ fn write_summary<W: Write>(
             writeln!(out, "- {}", markdown::cell(n))?;
         }
     } else {
-        let mut t = crate::report::table::new(header, ctx.paint);
+        let mut t = crate::render::table::new(header, ctx.paint);
         for row in body {
             t.add_row(row.into_iter().enumerate().map(|(i, s)| {
                 let cell = Cell::new(s);

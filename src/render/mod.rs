@@ -1,6 +1,7 @@
 //! Rendering: the [`Diagnostic`] type and the output formats shared by commands.
 
-pub mod cleanup;
+pub mod plan;
+pub mod audit;
 pub mod diff;
 pub mod github;
 pub mod markdown;

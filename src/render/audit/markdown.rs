@@ -1,8 +1,8 @@
 //! The audit as Markdown, ready to paste into an issue: summary, then one section per
 //! owner with a table of its flags and a checklist cleanup plan per flag to retire.
 
-use super::{Audit, FlagEntry};
-use crate::report::markdown::{cell, table};
+use crate::audit::{Audit, FlagEntry};
+use crate::render::markdown::{cell, table};
 use std::fmt::Write;
 
 fn or_dash<T: ToString>(v: &Option<T>) -> String {
@@ -43,7 +43,7 @@ pub fn render(audit: &Audit) -> String {
     let _ = writeln!(s_, "- By type: {}", counts(&sum.by_type));
     let _ = writeln!(s_, "- By state: {}", counts(&sum.by_state));
     let _ = writeln!(s_, "- Findings: {}", counts(&sum.findings));
-    let changes = |v: &[super::Change]| {
+    let changes = |v: &[crate::audit::Change]| {
         if v.is_empty() {
             "none".to_string()
         } else {

@@ -3,7 +3,7 @@
 //! age and state drawn as inline SVG, a sortable table of every flag, and the cleanup
 //! plans per owner.
 
-use super::{Audit, FlagEntry};
+use crate::audit::{Audit, FlagEntry};
 use std::fmt::Write;
 
 /// Escapes text for HTML content and attribute values.
@@ -208,7 +208,7 @@ pub fn render(audit: &Audit) -> String {
         list(&sum.by_type),
         list(&sum.by_state)
     );
-    let changes = |v: &[super::Change]| {
+    let changes = |v: &[crate::audit::Change]| {
         if v.is_empty() {
             "none".to_string()
         } else {
