@@ -3,11 +3,10 @@
 //! module decides what the report says.
 
 use super::*;
-use crate::git::{Change as GitChange, FileHistory};
 use crate::diag::Code;
+use crate::git::{Change as GitChange, FileHistory};
 use crate::lifecycle::{self, CodeRef, Facts, Finding};
 use crate::model::{FlagState, FlagsFile};
-use crate::render::JSON_VERSION;
 use crate::scan::{Reference, Undefined};
 use std::collections::{BTreeSet, HashMap};
 
@@ -130,15 +129,12 @@ pub fn build(input: &Inputs) -> Audit {
         if !seen.insert(flag.key.as_str()) {
             continue;
         }
-        let type_name = flag.kind().map(|t| t.as_str().to_string());
-        *summary
-            .by_type
-            .entry(type_name.clone().unwrap_or_else(|| "unknown".into()))
-            .or_default() += 1;
+        let type_name = flag.kind().map_or("unknown", |t| t.as_str());
+        *summary.by_type.entry(type_name.to_string()).or_default() += 1;
         let state = flag.targeting.state();
         *summary
             .by_state
-            .entry(state_group(state).to_string())
+            .entry(state.group().to_string())
             .or_default() += 1;
         let created = lifecycle::created(flag, input.facts);
         let age_days = created.map(|(d, _)| (input.today - d).num_days());
@@ -166,10 +162,10 @@ pub fn build(input: &Inputs) -> Audit {
         let entry = FlagEntry {
             flag: flag.key.clone(),
             line: flag.pos.line,
-            flag_type: type_name,
-            state: state.to_string(),
+            flag_type: flag.kind(),
+            state,
             created: created.map(|(d, _)| d),
-            created_source: created.map(|(_, s)| s.to_string()),
+            created_source: created.map(|(_, s)| s),
             age_days,
             expires: flag.expires.as_ref().map(|e| e.value),
             days_left: flag
@@ -221,7 +217,6 @@ pub fn build(input: &Inputs) -> Audit {
     let mut undefined: Vec<Location> = input.refs.undefined.iter().map(Location::from).collect();
     undefined.sort();
     Audit {
-        version: JSON_VERSION,
         today: input.today,
         file: input.display.to_string(),
         service: file.settings.service.as_ref().map(|s| s.value.clone()),
@@ -233,27 +228,16 @@ pub fn build(input: &Inputs) -> Audit {
     }
 }
 
-/// `partial 10%` and `partial 50%` count as one state in the summary.
-fn state_group(state: FlagState) -> &'static str {
-    match state {
-        FlagState::Killed => "killed",
-        FlagState::Off => "off",
-        FlagState::Partial(_) => "partial",
-        FlagState::Targeted => "targeted",
-        FlagState::On => "on",
-    }
-}
-
 /// One line per finding kind; references found several times are counted.
 fn brief(findings: &[&Finding]) -> Vec<FindingBrief> {
     let mut out: Vec<(FindingBrief, usize)> = Vec::new();
     for f in findings {
-        match out.iter_mut().find(|(b, _)| b.kind == f.kind.as_str()) {
+        match out.iter_mut().find(|(b, _)| b.kind == f.kind) {
             Some((_, n)) => *n += 1,
             None => out.push((
                 FindingBrief {
-                    kind: f.kind.as_str().to_string(),
-                    severity: f.severity.as_str().to_string(),
+                    kind: f.kind,
+                    severity: f.severity,
                     message: f.message.clone(),
                 },
                 1,
@@ -279,34 +263,34 @@ fn plan(key: &str, state: FlagState, kinds: &BTreeSet<Code>, edits: Vec<Location
     let (action, keep) = if kinds.contains(&Code::Dead) {
         (
             "Remove the flag and the code behind it: it has been off for everyone long enough.",
-            "off",
+            Some(Keep::Off),
         )
     } else if kinds.contains(&Code::Launched) {
         (
             "Remove the flag and keep the code it enables: it has been on for everyone long enough.",
-            "on",
+            Some(Keep::On),
         )
     } else if !has_code {
-        ("Delete the flag from flags.yaml: no code uses it.", "")
+        ("Delete the flag from flags.yaml: no code uses it.", None)
     } else {
         match state {
             FlagState::On => (
                 "Remove the flag and keep the on path: it is fully rolled out.",
-                "on",
+                Some(Keep::On),
             ),
             FlagState::Off | FlagState::Killed => (
                 "Remove the flag and the code behind it: it is off for everyone.",
-                "off",
+                Some(Keep::Off),
             ),
             FlagState::Partial(_) | FlagState::Targeted => (
                 "Finish the rollout (or roll it back), then remove the flag: it is still partially on.",
-                "decide",
+                Some(Keep::Decide),
             ),
         }
     };
     Some(Plan {
         action: action.to_string(),
-        keep: (has_code && !keep.is_empty()).then(|| keep.to_string()),
+        keep: keep.filter(|_| has_code),
         edits,
         remove_command: format!("flagctl remove {key}"),
     })

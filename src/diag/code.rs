@@ -140,56 +140,152 @@ impl Code {
     pub fn explanation(self) -> &'static str {
         use Code::*;
         match self {
-            YamlSyntax => "flags.yaml could not be parsed as YAML. The message names what the parser expected; the position is where it gave up, which may be just after the real mistake (an unclosed quote or bracket on an earlier line). Nothing else in the file is checked until it parses.",
-            TabIndentation => "YAML forbids tabs for indentation, and a tab that looks like the right indentation in an editor silently changes the structure in others. Replace the tabs with spaces.",
-            NotUtf8 => "flags.yaml must be UTF-8 text. Re-save the file as UTF-8; the position is the first byte that is not valid UTF-8.",
-            EmptyFile => "The file holds no YAML document. A minimal flags file is `version: 1` followed by a `flags:` mapping.",
-            ResourceLimit => "The file is larger than 64 MiB, nests deeper than 64 levels, or expands YAML aliases and merge keys beyond the parser's node budget. Such files are rejected quickly rather than exhausting memory; a real flags file is far smaller. Remove the deep nesting or the repeated aliases.",
-            MissingVersion => "Every flags file starts with `version: 1`, so a future format change can be recognised. Add it as the first line.",
-            UnsupportedVersion => "This flagctl reads format version 1 only. Set `version: 1`, or use the flagctl release that writes the newer format.",
-            DuplicateKey => "A mapping has the same key twice. YAML parsers disagree about which one wins, and most silently keep the last; flagctl reports every duplicate and uses the first. Delete or rename one of them.",
-            UnknownField => "A field name is not part of the flags file format, often a typo (the message suggests the closest name). Unknown fields are errors rather than ignored, because a misspelled `kill_switch` that is silently ignored is a kill switch that does not work.",
-            InvalidType => "A field holds the wrong kind of value: a list where a mapping is expected, text where a number or boolean is expected. The message says what was expected.",
-            MissingField => "A required field is missing, such as a variant's `value` or `weight`, or a test's `flag` or `expect`.",
-            MissingOwner => "Every flag needs an `owner`: the team responsible for the flag and for removing it. Add `owner: TEAM`.",
-            MissingType => "Every flag needs a `type` (release, operational, experiment or permission): it decides the flag's expected lifetime and which lifecycle rules apply.",
+            YamlSyntax => {
+                "flags.yaml could not be parsed as YAML. The message names what the parser expected; the position is where it gave up, which may be just after the real mistake (an unclosed quote or bracket on an earlier line). Nothing else in the file is checked until it parses."
+            }
+            TabIndentation => {
+                "YAML forbids tabs for indentation, and a tab that looks like the right indentation in an editor silently changes the structure in others. Replace the tabs with spaces."
+            }
+            NotUtf8 => {
+                "flags.yaml must be UTF-8 text. Re-save the file as UTF-8; the position is the first byte that is not valid UTF-8."
+            }
+            EmptyFile => {
+                "The file holds no YAML document. A minimal flags file is `version: 1` followed by a `flags:` mapping."
+            }
+            ResourceLimit => {
+                "The file is larger than 64 MiB, nests deeper than 64 levels, or expands YAML aliases and merge keys beyond the parser's node budget. Such files are rejected quickly rather than exhausting memory; a real flags file is far smaller. Remove the deep nesting or the repeated aliases."
+            }
+            MissingVersion => {
+                "Every flags file starts with `version: 1`, so a future format change can be recognised. Add it as the first line."
+            }
+            UnsupportedVersion => {
+                "This flagctl reads format version 1 only. Set `version: 1`, or use the flagctl release that writes the newer format."
+            }
+            DuplicateKey => {
+                "A mapping has the same key twice. YAML parsers disagree about which one wins, and most silently keep the last; flagctl reports every duplicate and uses the first. Delete or rename one of them."
+            }
+            UnknownField => {
+                "A field name is not part of the flags file format, often a typo (the message suggests the closest name). Unknown fields are errors rather than ignored, because a misspelled `kill_switch` that is silently ignored is a kill switch that does not work."
+            }
+            InvalidType => {
+                "A field holds the wrong kind of value: a list where a mapping is expected, text where a number or boolean is expected. The message says what was expected."
+            }
+            MissingField => {
+                "A required field is missing, such as a variant's `value` or `weight`, or a test's `flag` or `expect`."
+            }
+            MissingOwner => {
+                "Every flag needs an `owner`: the team responsible for the flag and for removing it. Add `owner: TEAM`."
+            }
+            MissingType => {
+                "Every flag needs a `type` (release, operational, experiment or permission): it decides the flag's expected lifetime and which lifecycle rules apply."
+            }
             UnknownType => "`type` must be one of release, operational, experiment or permission.",
-            MissingExpires => "Release and experiment flags are temporary and need an `expires` date, so their removal is planned from the day they are added. Add `expires: YYYY-MM-DD`.",
-            InvalidDate => "Dates are written as YYYY-MM-DD and must exist in the calendar (`2026-02-30` does not).",
-            ExpiresBeforeCreated => "A flag's `expires` is earlier than its `created` date. One of the two dates is wrong.",
-            ExpiresTooLate => "A temporary flag's `expires` is further after `created` than `settings.max_expiry` (180 days by default) allows. Pick an earlier date, or raise `settings.max_expiry` if the team agrees.",
-            InvalidRollout => "`rollout` is a whole percentage from 0 to 100 (`100.0` is accepted as 100). A rollout outside that range or with a fraction cannot be bucketed the way the SDKs bucket.",
-            InvalidWeight => "Variant weights are relative whole numbers; they may not be negative, and at least one must be above zero, or no variant could ever be served.",
-            UndefinedSegment => "A flag or rule names a segment that the `segments:` section does not define. Define it, or fix the name.",
-            UndefinedVariant => "A rule serves `variant: NAME`, but the flag has no variant of that name.",
-            UnknownEnvironment => "`environments:` names an environment that `settings.environments` does not list. Fix the name, or add it to the list.",
-            UnknownOperator => "A `when` condition uses an operator flagctl does not know. The operators are eq, neq, in, not_in, contains, starts_with, ends_with, matches, gt, gte, lt, lte, before, after, semver_eq, semver_gt, semver_gte, semver_lt, semver_lte, in_cidr and exists.",
-            InvalidOperand => "A condition's operand cannot be used: a regex that does not compile, a network that is not CIDR, a version that is not SemVer 2.0 (no leading `v`), a number or date that does not parse.",
-            TypeMismatch => "All values a flag serves (`value`, `off`, rule values and variant values) must have the same type, or code reading the flag would get a string one day and a number the next. The implicit `value: true` and `off: false` count only when no value of another type is given.",
-            InvalidKey => "Flag and segment keys may contain only letters, digits, `.`, `_`, `:` and `-`, so that every SDK and every code search can use them as written.",
+            MissingExpires => {
+                "Release and experiment flags are temporary and need an `expires` date, so their removal is planned from the day they are added. Add `expires: YYYY-MM-DD`."
+            }
+            InvalidDate => {
+                "Dates are written as YYYY-MM-DD and must exist in the calendar (`2026-02-30` does not)."
+            }
+            ExpiresBeforeCreated => {
+                "A flag's `expires` is earlier than its `created` date. One of the two dates is wrong."
+            }
+            ExpiresTooLate => {
+                "A temporary flag's `expires` is further after `created` than `settings.max_expiry` (180 days by default) allows. Pick an earlier date, or raise `settings.max_expiry` if the team agrees."
+            }
+            InvalidRollout => {
+                "`rollout` is a whole percentage from 0 to 100 (`100.0` is accepted as 100). A rollout outside that range or with a fraction cannot be bucketed the way the SDKs bucket."
+            }
+            InvalidWeight => {
+                "Variant weights are relative whole numbers; they may not be negative, and at least one must be above zero, or no variant could ever be served."
+            }
+            UndefinedSegment => {
+                "A flag or rule names a segment that the `segments:` section does not define. Define it, or fix the name."
+            }
+            UndefinedVariant => {
+                "A rule serves `variant: NAME`, but the flag has no variant of that name."
+            }
+            UnknownEnvironment => {
+                "`environments:` names an environment that `settings.environments` does not list. Fix the name, or add it to the list."
+            }
+            UnknownOperator => {
+                "A `when` condition uses an operator flagctl does not know. The operators are eq, neq, in, not_in, contains, starts_with, ends_with, matches, gt, gte, lt, lte, before, after, semver_eq, semver_gt, semver_gte, semver_lt, semver_lte, in_cidr and exists."
+            }
+            InvalidOperand => {
+                "A condition's operand cannot be used: a regex that does not compile, a network that is not CIDR, a version that is not SemVer 2.0 (no leading `v`), a number or date that does not parse."
+            }
+            TypeMismatch => {
+                "All values a flag serves (`value`, `off`, rule values and variant values) must have the same type, or code reading the flag would get a string one day and a number the next. The implicit `value: true` and `off: false` count only when no value of another type is given."
+            }
+            InvalidKey => {
+                "Flag and segment keys may contain only letters, digits, `.`, `_`, `:` and `-`, so that every SDK and every code search can use them as written."
+            }
             InvalidRule => "A rule must serve exactly one thing: either `value` or `variant`.",
-            InvalidDuration => "Durations are a whole number of days or weeks (`30d`, `6w`) or `never`, and at most 1,000 years, so date arithmetic cannot overflow.",
-            InvalidPattern => "A `settings.scan.patterns` regex does not compile or has no capture group for the flag key, or a `settings.scan.exclude` glob is not valid.",
-            UnknownAliasStyle => "`settings.scan.aliases` lists alias styles; the styles are kebab, snake, screaming_snake, camel, pascal and dot.",
-            MissingDescription => "A flag without a description leaves the next reader (and the audit) guessing what it controls. Add a one-line `description`.",
-            UndefinedFlag => "A test names a flag that flags.yaml does not define. Fix the key, or delete the test if the flag was removed.",
-            UnknownContext => "A test (or `--context NAME`) names a context that the contexts file does not define. Define it in the contexts file, or write the context inline.",
-            InvalidBucket => "A test's pinned `bucket` must be a whole number from 1 to 100, the range of rollout buckets.",
-            UnknownReason => "A test expects a `reason` that evaluation never gives. Reasons are STATIC, DEFAULT, TARGETING_MATCH, SPLIT, DISABLED, KILL_SWITCH and ERROR.",
-            Expired => "Today is past the flag's `expires` date: the flag was meant to be gone. Remove it from the code and flags.yaml (`flagctl cleanup KEY` rewrites the code), or move `expires` if the team decides it must stay. `validate` warns; `check` fails.",
-            Expiring => "The flag's `expires` date is within `settings.expiry_warning` (14 days by default). Finish the rollout and plan the removal before then.",
-            Overdue => "A temporary flag with no `expires` date (an old revision, or a file that does not validate) is older than its type's lifetime in `settings.lifetimes`. A flag with `expires` is never overdue: its own date is the team's decision.",
-            Launched => "A temporary flag has served the on value to everyone for at least `settings.launched_after` (30 days by default), counted from the last change of its evaluation fields in git. It has done its job: remove it and keep the code of its on path.",
-            Dead => "A temporary flag has been off for everyone (disabled, killed or rollout 0) for at least `settings.launched_after`. Remove it together with the code of its on path.",
-            Snoozed => "The flag's `expires` has been pushed later two or more times (counted once per change, from git history). A flag that keeps being snoozed is usually permanent in practice: decide, and either remove it or change its type.",
-            Unreferenced => "No code references the flag (references in tests, docs and definition files do not keep a flag alive). Delete it from flags.yaml.",
-            Undefined => "Code references a flag key (through a `settings.scan.patterns` call shape) that flags.yaml does not define. It is a typo, or a flag defined elsewhere; define it or fix the reference.",
-            CrossBoundary => "A flag is referenced from another service than `settings.service`, the service that owns it. Each flag should be decided in one service, which passes the result on; otherwise the services can disagree for the same user.",
-            NewFlagWithoutOwner => "A change adds a temporary flag without an `owner`. Every new flag needs a team responsible for removing it.",
-            NewFlagWithoutExpiry => "A change adds a temporary flag without an `expires` date. Plan its removal from day one.",
-            NewFlagExpiryTooFar => "A change adds a temporary flag whose `expires` is further than `settings.max_expiry` after its creation.",
-            SnoozeLimit => "The change pushes `expires` later for a flag whose expiry was already pushed later twice. Finish the rollout and remove the flag, or make it an operational flag.",
-            RemovedButReferenced => "The change removes a flag from flags.yaml while code still references it. Remove the references too (`flagctl cleanup KEY`), in the same change.",
+            InvalidDuration => {
+                "Durations are a whole number of days or weeks (`30d`, `6w`) or `never`, and at most 1,000 years, so date arithmetic cannot overflow."
+            }
+            InvalidPattern => {
+                "A `settings.scan.patterns` regex does not compile or has no capture group for the flag key, or a `settings.scan.exclude` glob is not valid."
+            }
+            UnknownAliasStyle => {
+                "`settings.scan.aliases` lists alias styles; the styles are kebab, snake, screaming_snake, camel, pascal and dot."
+            }
+            MissingDescription => {
+                "A flag without a description leaves the next reader (and the audit) guessing what it controls. Add a one-line `description`."
+            }
+            UndefinedFlag => {
+                "A test names a flag that flags.yaml does not define. Fix the key, or delete the test if the flag was removed."
+            }
+            UnknownContext => {
+                "A test (or `--context NAME`) names a context that the contexts file does not define. Define it in the contexts file, or write the context inline."
+            }
+            InvalidBucket => {
+                "A test's pinned `bucket` must be a whole number from 1 to 100, the range of rollout buckets."
+            }
+            UnknownReason => {
+                "A test expects a `reason` that evaluation never gives. Reasons are STATIC, DEFAULT, TARGETING_MATCH, SPLIT, DISABLED, KILL_SWITCH and ERROR."
+            }
+            Expired => {
+                "Today is past the flag's `expires` date: the flag was meant to be gone. Remove it from the code and flags.yaml (`flagctl cleanup KEY` rewrites the code), or move `expires` if the team decides it must stay. `validate` warns; `check` fails."
+            }
+            Expiring => {
+                "The flag's `expires` date is within `settings.expiry_warning` (14 days by default). Finish the rollout and plan the removal before then."
+            }
+            Overdue => {
+                "A temporary flag with no `expires` date (an old revision, or a file that does not validate) is older than its type's lifetime in `settings.lifetimes`. A flag with `expires` is never overdue: its own date is the team's decision."
+            }
+            Launched => {
+                "A temporary flag has served the on value to everyone for at least `settings.launched_after` (30 days by default), counted from the last change of its evaluation fields in git. It has done its job: remove it and keep the code of its on path."
+            }
+            Dead => {
+                "A temporary flag has been off for everyone (disabled, killed or rollout 0) for at least `settings.launched_after`. Remove it together with the code of its on path."
+            }
+            Snoozed => {
+                "The flag's `expires` has been pushed later two or more times (counted once per change, from git history). A flag that keeps being snoozed is usually permanent in practice: decide, and either remove it or change its type."
+            }
+            Unreferenced => {
+                "No code references the flag (references in tests, docs and definition files do not keep a flag alive). Delete it from flags.yaml."
+            }
+            Undefined => {
+                "Code references a flag key (through a `settings.scan.patterns` call shape) that flags.yaml does not define. It is a typo, or a flag defined elsewhere; define it or fix the reference."
+            }
+            CrossBoundary => {
+                "A flag is referenced from another service than `settings.service`, the service that owns it. Each flag should be decided in one service, which passes the result on; otherwise the services can disagree for the same user."
+            }
+            NewFlagWithoutOwner => {
+                "A change adds a temporary flag without an `owner`. Every new flag needs a team responsible for removing it."
+            }
+            NewFlagWithoutExpiry => {
+                "A change adds a temporary flag without an `expires` date. Plan its removal from day one."
+            }
+            NewFlagExpiryTooFar => {
+                "A change adds a temporary flag whose `expires` is further than `settings.max_expiry` after its creation."
+            }
+            SnoozeLimit => {
+                "The change pushes `expires` later for a flag whose expiry was already pushed later twice. Finish the rollout and remove the flag, or make it an operational flag."
+            }
+            RemovedButReferenced => {
+                "The change removes a flag from flags.yaml while code still references it. Remove the references too (`flagctl cleanup KEY`), in the same change."
+            }
         }
     }
 }
@@ -209,8 +305,7 @@ impl Serialize for Code {
 impl<'de> serde::Deserialize<'de> for Code {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Code, D::Error> {
         let name = String::deserialize(d)?;
-        Code::parse(&name)
-            .ok_or_else(|| serde::de::Error::custom(format!("unknown code `{name}`")))
+        Code::parse(&name).ok_or_else(|| serde::de::Error::custom(format!("unknown code `{name}`")))
     }
 }
 

@@ -3,9 +3,9 @@
 //! file (`fixtures/contexts.yaml`). Decoding works on text; reading files is the
 //! commands' job.
 
+use crate::diag::{Code, Diagnostic, Pos};
 use crate::model::decode::{Decoder, valid_key};
 use crate::model::yaml::{self, Kind};
-use crate::diag::{Code, Diagnostic, Pos};
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 

@@ -12,7 +12,10 @@ pub mod context;
 pub mod explain;
 pub mod hash;
 pub mod output;
+pub mod request;
 pub mod spec;
+pub mod stream;
+pub mod suite;
 
 pub use context::Context;
 pub use explain::Step;

@@ -4,10 +4,10 @@
 
 use super::Reason;
 use super::context::{Context, NamedContexts};
+use crate::diag::{Code, Diagnostic, Pos};
 use crate::model::decode::Decoder;
 use crate::model::yaml::{self, Kind, Node};
 use crate::model::{FlagsFile, Sp};
-use crate::diag::{Code, Diagnostic, Pos};
 use crate::suggest::did_you_mean;
 use serde_json::{Map, Value};
 

@@ -2,8 +2,8 @@
 //! references to segments, environments and variants, and value types.
 
 use super::decode::Decoder;
-use crate::diag::Code;
 use super::*;
+use crate::diag::Code;
 use crate::suggest::did_you_mean;
 use chrono::NaiveDate;
 use serde_json::Value;

@@ -6,12 +6,15 @@ pub mod condition;
 pub mod decode;
 pub mod duration;
 pub mod edit;
+pub mod error;
+pub mod list;
 pub mod load;
 pub mod schema;
 pub mod yaml;
 
 pub use condition::{Condition, Operator};
-pub use load::{Loaded, discover, load_path, load_text};
+pub use error::ModelError;
+pub use load::{Loaded, Validation, discover, load_path, load_text};
 
 use crate::diag::Pos;
 use chrono::NaiveDate;
@@ -502,6 +505,20 @@ impl fmt::Display for FlagState {
             FlagState::Partial(p) => write!(f, "partial {p}%"),
             FlagState::Targeted => f.write_str("targeted"),
             FlagState::On => f.write_str("on"),
+        }
+    }
+}
+
+impl FlagState {
+    /// The state without its percentage (`partial 10%` and `partial 50%` are both
+    /// `partial`), for counts and charts.
+    pub fn group(self) -> &'static str {
+        match self {
+            FlagState::Killed => "killed",
+            FlagState::Off => "off",
+            FlagState::Partial(_) => "partial",
+            FlagState::Targeted => "targeted",
+            FlagState::On => "on",
         }
     }
 }

@@ -737,6 +737,9 @@ mod tests {
     #[test]
     fn depth_is_limited() {
         let text = format!("a: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
-        assert_eq!(parse(&text).expect_err("too deep").code, Code::ResourceLimit);
+        assert_eq!(
+            parse(&text).expect_err("too deep").code,
+            Code::ResourceLimit
+        );
     }
 }

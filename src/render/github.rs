@@ -1,7 +1,7 @@
 //! GitHub Actions workflow commands: `::error file=F,line=L,col=C,title=T::message`,
 //! which GitHub shows as annotations on the exact line of a pull request.
 
-use super::{Diagnostic, Severity};
+use crate::diag::{Diagnostic, Severity};
 use std::io::{self, Write};
 
 /// Escapes a message per the workflow-command rules.
@@ -17,7 +17,7 @@ fn escape_property(s: &str) -> String {
 }
 
 /// Writes one annotation per diagnostic.
-pub fn write_all<W: Write>(out: &mut W, diagnostics: &[Diagnostic]) -> io::Result<()> {
+pub fn write_all(out: &mut dyn Write, diagnostics: &[Diagnostic]) -> io::Result<()> {
     for d in diagnostics {
         let level = match d.severity {
             Severity::Error => "error",

@@ -10,8 +10,8 @@ use std::io::{self, Write};
 
 /// Writes the plan for `flag`: each reference as `[root/]path:line:column: text`,
 /// sorted by root, path and position; or a line saying none remain.
-pub fn write_plan<W: Write>(
-    out: &mut W,
+pub fn write_plan(
+    out: &mut dyn Write,
     flag: &str,
     refs: &[Location],
     paint: Paint,

@@ -1,8 +1,8 @@
 //! SARIF 2.1.0 for code-scanning upload: one rule per diagnostic code, one result
 //! per diagnostic.
 
-use super::{Diagnostic, Severity};
 use crate::diag::Code;
+use crate::diag::{Diagnostic, Severity};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 

@@ -3,7 +3,7 @@
 //! age and state drawn as inline SVG, a sortable table of every flag, and the cleanup
 //! plans per owner.
 
-use crate::audit::{Audit, FlagEntry};
+use crate::audit::{Audit, FlagEntry, Keep};
 use std::fmt::Write;
 
 /// Escapes text for HTML content and attribute values.
@@ -55,14 +55,6 @@ const STATES: [(&str, &str); 5] = [
     ("killed", "#cf222e"),
 ];
 
-fn state_group(state: &str) -> &'static str {
-    STATES
-        .iter()
-        .map(|(s, _)| *s)
-        .find(|s| state.starts_with(s))
-        .unwrap_or("on")
-}
-
 fn bucket(age: Option<i64>) -> usize {
     match age {
         None => BUCKETS.len() - 1,
@@ -79,7 +71,7 @@ pub fn chart(audit: &Audit) -> String {
     for (_, f) in audit.entries() {
         let s = STATES
             .iter()
-            .position(|(n, _)| *n == state_group(&f.state))
+            .position(|(n, _)| *n == f.state.group())
             .unwrap_or(0);
         counts[bucket(f.age_days)][s] += 1;
     }
@@ -294,7 +286,7 @@ fn row(s: &mut String, owner: &str, f: &FlagEntry) {
                 "<span class=\"{}\" title=\"{}\">{}</span>",
                 x.severity,
                 escape(&x.message),
-                escape(&x.kind)
+                x.kind.as_str()
             )
         })
         .collect::<Vec<_>>()
@@ -311,11 +303,11 @@ fn row(s: &mut String, owner: &str, f: &FlagEntry) {
         escape(&f.flag),
         escape(&f.flag),
         escape(owner),
-        escape(f.flag_type.as_deref().unwrap_or("-")),
+        f.flag_type.map_or("-", |t| t.as_str()),
         num(f.age_days),
         f.expires.map_or("-".into(), |d| d.to_string()),
         num(f.days_left),
-        escape(&f.state),
+        f.state,
         f.references,
         findings
     );
@@ -331,10 +323,10 @@ fn plan(s: &mut String, f: &FlagEntry) {
         escape(&p.action)
     );
     if let Some(keep) = &p.keep {
-        let what = match keep.as_str() {
-            "on" => "keep the code path taken when the flag is <b>on</b>",
-            "off" => "keep the code path taken when the flag is <b>off</b>",
-            _ => "decide first: the flag is partially rolled out",
+        let what = match keep {
+            Keep::On => "keep the code path taken when the flag is <b>on</b>",
+            Keep::Off => "keep the code path taken when the flag is <b>off</b>",
+            Keep::Decide => "decide first: the flag is partially rolled out",
         };
         let _ = write!(s, "<p>Branch to keep: {what}</p>");
     }

@@ -1,14 +1,10 @@
 //! The audit as Markdown, ready to paste into an issue: summary, then one section per
 //! owner with a table of its flags and a checklist cleanup plan per flag to retire.
 
-use crate::audit::{Audit, FlagEntry};
+use crate::audit::{Audit, FlagEntry, Keep};
+use crate::lifecycle::Source;
 use crate::render::markdown::{cell, table};
 use std::fmt::Write;
-
-fn or_dash<T: ToString>(v: &Option<T>) -> String {
-    v.as_ref()
-        .map_or_else(|| "-".to_string(), ToString::to_string)
-}
 
 /// Renders the report.
 pub fn render(audit: &Audit) -> String {
@@ -138,8 +134,8 @@ fn row(f: &FlagEntry) -> Vec<String> {
             .collect::<Vec<_>>()
             .join(", ")
     };
-    let age = match (f.age_days, f.created_source.as_deref()) {
-        (Some(d), Some("git")) => format!("{d}d (git)"),
+    let age = match (f.age_days, f.created_source) {
+        (Some(d), Some(Source::Git)) => format!("{d}d (git)"),
         (Some(d), _) => format!("{d}d"),
         _ => "-".into(),
     };
@@ -157,10 +153,10 @@ fn row(f: &FlagEntry) -> Vec<String> {
     };
     vec![
         format!("`{}`", f.flag),
-        or_dash(&f.flag_type),
+        f.flag_type.map_or("-".into(), |t| t.to_string()),
         age,
         expires,
-        f.state.clone(),
+        f.state.to_string(),
         f.references.to_string(),
         findings,
     ]
@@ -174,10 +170,10 @@ fn plan(s: &mut String, f: &FlagEntry) {
     }
     let _ = writeln!(s, "- **Action**: {}", p.action);
     if let Some(keep) = &p.keep {
-        let what = match keep.as_str() {
-            "on" => "keep the code path taken when the flag is **on**",
-            "off" => "keep the code path taken when the flag is **off**",
-            _ => "decide first: the flag is partially rolled out",
+        let what = match keep {
+            Keep::On => "keep the code path taken when the flag is **on**",
+            Keep::Off => "keep the code path taken when the flag is **off**",
+            Keep::Decide => "decide first: the flag is partially rolled out",
         };
         let _ = writeln!(s, "- **Branch to keep**: {what}");
     }
