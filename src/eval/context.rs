@@ -46,10 +46,11 @@ pub fn lookup<'c, C: Attributes + ?Sized>(
 
 /// The bucketing attribute rendered as the string that is hashed: strings as they
 /// are, integers in decimal, booleans as `true`/`false`, whole floats as integers
-/// (as JavaScript's `String(1.0)` gives `1`), anything else as JSON text.
-pub fn bucket_text(v: &Value) -> Cow<'_, str> {
-    match v {
-        Value::String(s) => Cow::Borrowed(s),
+/// (as JavaScript's `String(1.0)` gives `1`). A list or an object is no bucketing key
+/// (`None`): the SDKs refuse it rather than hash its JSON text.
+pub fn bucket_text(v: &Value) -> Option<Cow<'_, str>> {
+    Some(match v {
+        Value::String(s) => Cow::Borrowed(s.as_str()),
         Value::Bool(true) => Cow::Borrowed("true"),
         Value::Bool(false) => Cow::Borrowed("false"),
         Value::Number(n) => {
@@ -66,8 +67,8 @@ pub fn bucket_text(v: &Value) -> Cow<'_, str> {
                 }
             }
         }
-        other => Cow::Owned(other.to_string()),
-    }
+        Value::Array(_) | Value::Object(_) | Value::Null => return None,
+    })
 }
 
 /// A `--context` value: numbers and booleans become those, anything else a string.
@@ -233,12 +234,17 @@ mod tests {
 
     #[test]
     fn bucket_text_renders_scalars() {
-        assert_eq!(bucket_text(&json!("u-1")), "u-1");
-        assert_eq!(bucket_text(&json!(123)), "123");
-        assert_eq!(bucket_text(&json!(-5)), "-5");
-        assert_eq!(bucket_text(&json!(12.0)), "12");
-        assert_eq!(bucket_text(&json!(1.5)), "1.5");
-        assert_eq!(bucket_text(&json!(true)), "true");
+        assert_eq!(bucket_text(&json!("u-1")).as_deref(), Some("u-1"));
+        assert_eq!(bucket_text(&json!(123)).as_deref(), Some("123"));
+        assert_eq!(bucket_text(&json!(-5)).as_deref(), Some("-5"));
+        assert_eq!(bucket_text(&json!(12.0)).as_deref(), Some("12"));
+        assert_eq!(bucket_text(&json!(1.5)).as_deref(), Some("1.5"));
+        assert_eq!(bucket_text(&json!(true)).as_deref(), Some("true"));
+        assert_eq!(
+            bucket_text(&json!(["u-1", "u-2"])),
+            None,
+            "a list is no bucketing key"
+        );
     }
 
     #[test]

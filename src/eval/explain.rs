@@ -31,13 +31,6 @@ impl<'t> Tracer<'t> {
         self.steps.is_some()
     }
 
-    /// Records an already built line.
-    pub(super) fn step(&mut self, step: u8, text: String) {
-        if let Some(steps) = self.steps.as_deref_mut() {
-            steps.push(Step { step, text });
-        }
-    }
-
     /// Records a line built only when tracing.
     pub(super) fn step_with(&mut self, step: u8, text: impl FnOnce() -> String) {
         if let Some(steps) = self.steps.as_deref_mut() {

@@ -128,7 +128,7 @@ fn json_report() {
     assert_eq!(second["passed"], false);
     assert_eq!(second["line"], 11);
     assert_eq!(second["actual"]["value"], 300);
-    assert_eq!(second["actual"]["reason"], "SPLIT");
+    assert_eq!(second["actual"]["reason"], "DEFAULT");
     insta::assert_snapshot!("failing_json", out.stdout);
 }
 
