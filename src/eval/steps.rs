@@ -148,7 +148,7 @@ impl<'e, 'p: 'e, 'f, C: Attributes + ?Sized> Evaluation<'e, 'p, 'f, C> {
         self.decide(Reason::Error)
     }
 
-    /// 1. `kill_switch: true` serves the off value.
+    /// Step 1: `kill_switch: true` serves the off value.
     fn kill_switch(&mut self) -> bool {
         self.result.step = 1;
         if self.tg.is_killed() {
@@ -160,7 +160,7 @@ impl<'e, 'p: 'e, 'f, C: Attributes + ?Sized> Evaluation<'e, 'p, 'f, C> {
         false
     }
 
-    /// 2. `enabled: false` serves the off value.
+    /// Step 2: `enabled: false` serves the off value.
     fn enabled(&mut self) -> bool {
         self.result.step = 2;
         if !self.tg.is_enabled() {
@@ -172,7 +172,7 @@ impl<'e, 'p: 'e, 'f, C: Attributes + ?Sized> Evaluation<'e, 'p, 'f, C> {
         false
     }
 
-    /// 3. A context in none of the flag-level segments gets the off value.
+    /// Step 3: A context in none of the flag-level segments gets the off value.
     fn segments(&mut self) -> bool {
         self.result.step = 3;
         let Some(segs) = &self.p.segments else {
@@ -195,7 +195,7 @@ impl<'e, 'p: 'e, 'f, C: Attributes + ?Sized> Evaluation<'e, 'p, 'f, C> {
         }
     }
 
-    /// 4. A rollout below 100 lets in only the contexts whose bucket is inside it.
+    /// Step 4: A rollout below 100 lets in only the contexts whose bucket is inside it.
     fn rollout(&mut self) -> bool {
         self.result.step = 4;
         let rollout = self.tg.rollout_percent();
@@ -236,7 +236,7 @@ impl<'e, 'p: 'e, 'f, C: Attributes + ?Sized> Evaluation<'e, 'p, 'f, C> {
         }
     }
 
-    /// 5. The first rule whose conditions, segments and rollout all hold serves its
+    /// Step 5: The first rule whose conditions, segments and rollout all hold serves its
     /// value. The trace says, in one line, why each rule before it did not.
     fn rules(&mut self) -> bool {
         self.result.step = 5;
@@ -336,7 +336,7 @@ impl<'e, 'p: 'e, 'f, C: Attributes + ?Sized> Evaluation<'e, 'p, 'f, C> {
         }
     }
 
-    /// 6. Weighted variants split the contexts by variant bucket.
+    /// Step 6: Weighted variants split the contexts by variant bucket.
     fn variants(&mut self) -> bool {
         self.result.step = 6;
         let variants = self.tg.variants.as_deref().unwrap_or(&[]);
@@ -372,7 +372,7 @@ impl<'e, 'p: 'e, 'f, C: Attributes + ?Sized> Evaluation<'e, 'p, 'f, C> {
         self.decide(Reason::Split)
     }
 
-    /// 7. Otherwise the on value: `STATIC` without targeting; `SPLIT` when the rollout
+    /// Step 7: Otherwise the on value: `STATIC` without targeting; `SPLIT` when the rollout
     /// let the context in; `TARGETING_MATCH` when the flag's segments matched;
     /// `DEFAULT` when rules or variants exist but none applied.
     fn on_value(&mut self) {
