@@ -1,4 +1,4 @@
-//! Matching compiled `when` conditions (design 3.2) against a context.
+//! Matching compiled `when` conditions (`docs/evaluation.md`, conditions) against a context.
 //!
 //! Semantics worth knowing:
 //! - a missing attribute (absent or JSON `null`) fails every operator except `neq`,

@@ -1,4 +1,4 @@
-//! Contexts (design 3.4): the attribute maps flags are evaluated against, how
+//! Contexts: the attribute maps flags are evaluated against, how
 //! attributes are looked up, how `--context key=value` is read, and the named contexts
 //! file (`fixtures/contexts.yaml`). Decoding works on text; reading files is the
 //! commands' job.

@@ -1,4 +1,4 @@
-//! The `--explain` trace: one line per step of design 3.1 that evaluation took. The
+//! The `--explain` trace: one line per step of the evaluation order (`docs/evaluation.md`) that evaluation took. The
 //! text is built only when a trace was asked for, so plain evaluation pays nothing.
 
 use super::context::{Attributes, lookup};
@@ -10,7 +10,7 @@ use serde_json::Value;
 /// One step taken.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Step {
-    /// The step of design 3.1 (1..=7; 0 for the environment note).
+    /// The step of the evaluation order (1..=7; 0 for the environment note).
     pub step: u8,
     /// What happened, e.g. "rollout 25: ... → bucket 61 > 25 → off (SPLIT)".
     pub text: String,

@@ -1,4 +1,4 @@
-//! The evaluation engine (design section 3): what a flag serves to a context, and why.
+//! The evaluation engine (`docs/evaluation.md`): what a flag serves to a context, and why.
 //! No I/O happens here; commands load files and print results.
 //!
 //! Usage: build an [`Engine`] once per flags file, [`Engine::prepare`] each flag once
@@ -111,7 +111,7 @@ impl ErrorCode {
     }
 }
 
-/// The result of one evaluation. Serializes to exactly the JSON fields of design 3.1.
+/// The result of one evaluation. Serializes to exactly the JSON fields of `docs/evaluation.md`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct EvalResult<'p> {
     /// The flag key.
@@ -128,7 +128,7 @@ pub struct EvalResult<'p> {
     pub bucket: Option<u8>,
     /// Set when `reason` is `ERROR`.
     pub error_code: Option<ErrorCode>,
-    /// Which step of design 3.1 decided (1..=7; 0 for an unknown flag). Used by the
+    /// Which step of the evaluation order decided (1..=7; 0 for an unknown flag). Used by the
     /// rollout summary; not part of the JSON contract.
     #[serde(skip)]
     pub step: u8,

@@ -1,4 +1,4 @@
-//! Test spec files for `flagctl test` (design 3.4), decoded and checked against the
+//! Test spec files for `flagctl test`, decoded and checked against the
 //! flags file like flags.yaml itself: unknown fields, undefined flags, unknown named
 //! contexts and environments, bad buckets and reasons are diagnostics with positions.
 

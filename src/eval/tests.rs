@@ -1,4 +1,4 @@
-//! One test per step of design 3.1, plus segments, environments and pinned buckets.
+//! One test per step of the evaluation order, plus segments, environments and pinned buckets.
 
 use super::*;
 use crate::model::load_text;
@@ -171,7 +171,7 @@ fn step3_segment_users_use_the_flags_bucket_by() {
 #[test]
 fn step4_rollout() {
     let body = flag("    rollout: 25\n    salt: gr1\n");
-    // rollout bucket of ("gr1", "123") is 73 (design 3.3).
+    // rollout bucket of ("gr1", "123") is 73 (`docs/evaluation.md`, buckets).
     let r = eval(&body, json!({"userId": "123"}));
     expect(&r, json!(false), "SPLIT");
     assert_eq!(r["bucket"], 73);

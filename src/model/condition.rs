@@ -1,4 +1,4 @@
-//! `when` conditions (design section 3.2), decoded and compiled once per file: regexes,
+//! `when` conditions (`docs/evaluation.md`, conditions), decoded and compiled once per file: regexes,
 //! versions, dates and networks are parsed here so evaluation never re-parses them.
 
 use super::decode::{Decoder, one_line};

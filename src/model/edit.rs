@@ -77,7 +77,7 @@ pub struct NewFlag {
 }
 
 impl NewFlag {
-    /// The fields in the order they are written (the order of design.md's example).
+    /// The fields in the order they are written (the order of the example in `docs/flags-file.md`).
     pub fn fields(&self) -> Vec<(&'static str, String)> {
         let mut out = Vec::new();
         if let Some(d) = &self.description {

@@ -1,4 +1,4 @@
-//! Code references (design.md section 5): walks source trees in parallel and finds
+//! Code references: walks source trees in parallel and finds
 //! every reference to every flag, by key, alias or SDK call pattern.
 //!
 //! This is a library API: `flagctl scan` renders its [`ScanResult`], and `stale --scan`,

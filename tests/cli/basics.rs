@@ -223,3 +223,48 @@ fn schema_is_json_and_committed_copy_is_current() {
         "flags.schema.json is stale: run `cargo run -- schema > flags.schema.json`"
     );
 }
+
+#[test]
+fn codes_doc_is_current_and_explain_knows_every_code() {
+    let out = Test::new()
+        .args(["explain", "--format", "markdown"])
+        .run()
+        .code(0);
+    let committed = std::fs::read_to_string(root().join("docs/codes.md")).expect("docs/codes.md");
+    assert_eq!(
+        committed, out.stdout,
+        "docs/codes.md is stale: run `cargo run -- explain --format markdown > docs/codes.md`"
+    );
+    let out = Test::new().args(["explain", "expired"]).run().code(0);
+    assert!(
+        out.stdout
+            .starts_with("expired (error): A flag is past its expiry date\n"),
+        "{}",
+        out.stdout
+    );
+    let out = Test::new().args(["explain", "expird"]).run().code(2);
+    assert!(
+        out.stderr.contains("did you mean `expired`?"),
+        "{}",
+        out.stderr
+    );
+    let all = Test::new()
+        .args(["explain", "--format", "json"])
+        .run()
+        .code(0)
+        .json();
+    assert_eq!(all["command"], "explain");
+    assert!(all["codes"].as_array().is_some_and(|c| c.len() > 40));
+}
+
+#[test]
+fn man_page_covers_every_subcommand() {
+    let out = Test::new().args(["man"]).run().code(0);
+    assert!(out.stdout.contains(".TH flagctl 1"), "{}", out.stdout);
+    for sub in ["VALIDATE", "EVAL", "SCAN", "AUDIT", "EXPLAIN"] {
+        assert!(
+            out.stdout.contains(&format!(".SH \"FLAGCTL {sub}\"")),
+            "{sub}"
+        );
+    }
+}
