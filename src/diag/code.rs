@@ -105,6 +105,7 @@ codes! {
     InvalidDuration = "invalid-duration", Validation, Error, "A duration is not like 30d, 6w or never, or is too long";
     InvalidPattern = "invalid-pattern", Validation, Error, "A scan pattern or glob does not compile, or a pattern has no capture group";
     UnknownAliasStyle = "unknown-alias-style", Validation, Error, "An alias style is unknown";
+    SemverPrefix = "semver-prefix", Validation, Warning, "A SemVer operand starts with `v`, so the condition never holds";
     MissingDescription = "missing-description", Validation, Warning, "A flag has no description";
     // Test specs and contexts files.
     UndefinedFlag = "undefined-flag", Spec, Error, "A test names a flag that flags.yaml does not define";
@@ -228,6 +229,9 @@ impl Code {
             }
             UnknownAliasStyle => {
                 "`settings.scan.aliases` lists alias styles; the styles are kebab, snake, screaming_snake, camel, pascal and dot."
+            }
+            SemverPrefix => {
+                "Unleash's SDKs accept SemVer 2.0 exactly: `v2.0.0` is not a version, so a `semver_*` condition whose operand is written with a `v` never holds, in production as in flagctl. Drop the `v` (`2.0.0`)."
             }
             MissingDescription => {
                 "A flag without a description leaves the next reader (and the audit) guessing what it controls. Add a one-line `description`."

@@ -496,3 +496,28 @@ fn summary_counts_values_and_observed_rollout() {
     .code(0);
     insta::assert_snapshot!("batch_summary_markdown", out.stdout);
 }
+
+#[test]
+fn semver_is_exact_as_in_the_sdks() {
+    // `v5.2.0` is no version to Unleash's SDKs: the condition never holds, and an
+    // attribute written with a `v` fails it too.
+    let flags = "version: 1\nflags:\n  f:\n    description: d\n    type: operational\n    owner: o\n    rules:\n      - name: modern\n        when:\n          appVersion: { semver_gte: 5.2.0 }\n        value: false\n      - name: prefixed\n        when:\n          appVersion: { semver_gte: v5.2.0 }\n        value: false\n";
+    let reason = |version: &str| {
+        let out = Test::new()
+            .flags(flags)
+            .args([
+                "eval",
+                "f",
+                "-c",
+                &format!("appVersion={version}"),
+                "--format",
+                "json",
+            ])
+            .run()
+            .code(0);
+        out.json()["results"][0]["rule"].clone()
+    };
+    assert_eq!(reason("6.0.0"), "modern");
+    assert_eq!(reason("v6.0.0"), Value::Null);
+    assert_eq!(reason("5.1.9"), Value::Null);
+}
