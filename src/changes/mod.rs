@@ -13,6 +13,7 @@ pub use compare::{FileDiff, compare};
 pub use log::{FlagLog, flag_log};
 
 use crate::model::duration::parse_date;
+use crate::model::{DEFAULT_BUCKET_BY, DEFAULT_ROLLOUT};
 use crate::model::yaml::{self, Kind, Node};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -321,7 +322,11 @@ impl Effective {
                 None => (flag.get(name), false),
             }
         };
-        let rollout = field("rollout").0.and_then(Value::as_i64).unwrap_or(100);
+        // The same defaults as the model's: a flag as written, bucketed as evaluated.
+        let rollout = field("rollout")
+            .0
+            .and_then(Value::as_i64)
+            .unwrap_or(i64::from(DEFAULT_ROLLOUT));
         let text = |v: Option<&Value>, default: &str| match v {
             Some(Value::String(s)) => s.clone(),
             Some(v) if !v.is_null() => v.to_string(),
@@ -341,7 +346,7 @@ impl Effective {
             rollout,
             salt: text(salt, key),
             salt_local,
-            bucket_by: text(bucket_by, "userId"),
+            bucket_by: text(bucket_by, DEFAULT_BUCKET_BY),
             bucket_local,
             weights,
             variants_local,

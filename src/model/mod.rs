@@ -23,6 +23,12 @@ use serde_json::Value;
 use std::collections::HashMap;
 use std::fmt;
 
+/// `rollout` when absent: everyone.
+pub const DEFAULT_ROLLOUT: u8 = 100;
+
+/// `bucket_by` when absent.
+pub const DEFAULT_BUCKET_BY: &str = "userId";
+
 /// A value with the position it was written at.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sp<T> {
@@ -400,14 +406,14 @@ impl Targeting {
 
     /// `rollout`, defaulting to 100.
     pub fn rollout_percent(&self) -> u8 {
-        self.rollout.as_ref().map_or(100, |r| r.value)
+        self.rollout.as_ref().map_or(DEFAULT_ROLLOUT, |r| r.value)
     }
 
     /// `bucket_by`, defaulting to `userId`.
     pub fn bucket_attribute(&self) -> &str {
         self.bucket_by
             .as_ref()
-            .map_or("userId", |b| b.value.as_str())
+            .map_or(DEFAULT_BUCKET_BY, |b| b.value.as_str())
     }
 
     /// The value served when on (default `true`).
