@@ -13,8 +13,8 @@ pub use compare::{FileDiff, compare};
 pub use log::{FlagLog, flag_log};
 
 use crate::model::duration::parse_date;
-use crate::model::{DEFAULT_BUCKET_BY, DEFAULT_ROLLOUT};
 use crate::model::yaml::{self, Kind, Node};
+use crate::model::{DEFAULT_BUCKET_BY, DEFAULT_ROLLOUT};
 use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::Value;
