@@ -5,8 +5,9 @@
 use super::*;
 use crate::diag::Code;
 use crate::git::{Change as GitChange, FileHistory};
+use crate::lifecycle::keep::{self, Decision};
 use crate::lifecycle::{self, CodeRef, Facts, Finding};
-use crate::model::{FlagState, FlagsFile};
+use crate::model::{Flag, FlagsFile};
 use crate::scan::{Reference, Undefined};
 use std::collections::{BTreeSet, HashMap};
 
@@ -158,7 +159,7 @@ pub fn build(input: &Inputs) -> Audit {
             .iter()
             .map(|e| crate::scan::shown_path(&e.root, &e.path))
             .collect();
-        let plan = plan(&flag.key, state, &kinds, edits.clone());
+        let plan = plan(flag, &kinds, edits.clone());
         let entry = FlagEntry {
             flag: flag.key.clone(),
             line: flag.pos.line,
@@ -255,43 +256,73 @@ fn brief(findings: &[&Finding]) -> Vec<FindingBrief> {
 }
 
 /// The cleanup plan, when a stale finding says the flag should go.
-fn plan(key: &str, state: FlagState, kinds: &BTreeSet<Code>, edits: Vec<Location>) -> Option<Plan> {
+fn plan(flag: &Flag, kinds: &BTreeSet<Code>, edits: Vec<Location>) -> Option<Plan> {
     if !kinds.iter().any(|k| STALE.contains(k)) {
         return None;
     }
-    let has_code = !edits.is_empty();
-    let (action, keep) = if kinds.contains(&Code::Dead) {
-        (
-            "Remove the flag and the code behind it: it has been off for everyone long enough.",
-            Some(Keep::Off),
-        )
-    } else if kinds.contains(&Code::Launched) {
-        (
-            "Remove the flag and keep the code it enables: it has been on for everyone long enough.",
-            Some(Keep::On),
-        )
-    } else if !has_code {
-        ("Delete the flag from flags.yaml: no code uses it.", None)
-    } else {
-        match state {
-            FlagState::On => (
-                "Remove the flag and keep the on path: it is fully rolled out.",
-                Some(Keep::On),
-            ),
-            FlagState::Off | FlagState::Killed => (
-                "Remove the flag and the code behind it: it is off for everyone.",
+    let key = &flag.key;
+    let remove_command = format!("flagctl remove {key}");
+    if edits.is_empty() {
+        return Some(Plan {
+            action: "Delete the flag from flags.yaml: no code uses it.".into(),
+            keep: None,
+            kept: None,
+            candidates: Vec::new(),
+            edits,
+            remove_command,
+        });
+    }
+    let (action, keep, kept, candidates) = match keep::decide(flag) {
+        Decision::Keep(Keep::Off, kept) => {
+            let why = if kinds.contains(&Code::Dead) {
+                "it has been off for everyone long enough"
+            } else {
+                "it is off for everyone"
+            };
+            (
+                format!("Remove the flag and the code behind it: {why}."),
                 Some(Keep::Off),
-            ),
-            FlagState::Partial(_) | FlagState::Targeted => (
-                "Finish the rollout (or roll it back), then remove the flag: it is still partially on.",
-                Some(Keep::Decide),
-            ),
+                Some(kept),
+                Vec::new(),
+            )
+        }
+        Decision::Keep(Keep::On, kept) => {
+            let why = if kinds.contains(&Code::Launched) {
+                "it has been on for everyone long enough"
+            } else {
+                "it serves the same value to everyone"
+            };
+            let what = match &kept.variant {
+                Some(v) => format!("variant `{v}`"),
+                None => format!("`{}`", kept.value),
+            };
+            (
+                format!("Remove the flag and keep the code path that serves {what}: {why}."),
+                Some(Keep::On),
+                Some(kept),
+                Vec::new(),
+            )
+        }
+        Decision::Undecided(candidates) => {
+            let split = candidates.iter().filter(|c| c.variant.is_some()).count() > 1;
+            let action = if split {
+                format!(
+                    "Decide which variant wins, then rewrite the code to serve it and run `{remove_command}`."
+                )
+            } else {
+                format!(
+                    "Finish the rollout (or roll it back) and decide which value stays, then rewrite the code and run `{remove_command}`."
+                )
+            };
+            (action, None, None, candidates)
         }
     };
     Some(Plan {
-        action: action.to_string(),
-        keep: keep.filter(|_| has_code),
+        action,
+        keep,
+        kept,
+        candidates,
         edits,
-        remove_command: format!("flagctl remove {key}"),
+        remove_command,
     })
 }

@@ -8,6 +8,7 @@ pub mod collect;
 
 use crate::diag::{Code, Severity};
 use crate::lifecycle::Source;
+pub use crate::lifecycle::keep::{Candidate, Keep};
 use crate::model::{FlagState, FlagType};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -139,36 +140,19 @@ pub struct FindingBrief {
 pub struct Plan {
     /// The recommended action, one sentence.
     pub action: String,
-    /// Which code path to keep where the flag is checked; absent when the code has no
-    /// references.
+    /// Which code path to keep where the flag is checked: `on` or `off`; `null` when
+    /// flags.yaml cannot decide (a split, a partial rollout, targeting) and the owner
+    /// must choose among `candidates` first.
     pub keep: Option<Keep>,
+    /// What the kept path serves, when `keep` is decided.
+    pub kept: Option<Candidate>,
+    /// The values the owner chooses among, when `keep` is not decided.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub candidates: Vec<Candidate>,
     /// Every code location to edit, sorted.
     pub edits: Vec<Location>,
     /// The command to run last, once the code no longer uses the flag.
     pub remove_command: String,
-}
-
-/// Which code path a cleanup keeps.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Keep {
-    /// The path taken when the flag is on.
-    On,
-    /// The path taken when the flag is off.
-    Off,
-    /// Still partially on: the owner must choose first.
-    Decide,
-}
-
-impl Keep {
-    /// `on`, `off` or `decide`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Keep::On => "on",
-            Keep::Off => "off",
-            Keep::Decide => "decide",
-        }
-    }
 }
 
 /// A place in code.

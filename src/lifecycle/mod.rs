@@ -6,6 +6,7 @@
 
 pub mod facts;
 pub mod gather;
+pub mod keep;
 pub mod policy;
 pub mod refs;
 pub mod report;

@@ -445,3 +445,37 @@ fn audit_html_renders_in_a_real_browser() {
         "no cleanup plan for dead-flag"
     );
 }
+
+#[test]
+fn a_split_experiment_leaves_the_kept_value_to_its_owner() {
+    // The bundled pricing-page-layout splits 40/30/30 between three layouts; once it has
+    // expired its plan must not claim a rollout to keep.
+    let out = Test::new()
+        .current_dir(crate::common::root())
+        .args(["audit", "--now", "2027-06-01", "--format", "json"])
+        .run()
+        .code(0);
+    let doc = out.json();
+    let entry = doc["owners"]
+        .as_array()
+        .expect("owners")
+        .iter()
+        .flat_map(|o| o["flags"].as_array().expect("flags").iter())
+        .find(|f| f["flag"] == "pricing-page-layout")
+        .expect("pricing-page-layout");
+    let plan = &entry["plan"];
+    assert_eq!(plan["keep"], serde_json::Value::Null, "{plan}");
+    let variants: Vec<&str> = plan["candidates"]
+        .as_array()
+        .expect("candidates")
+        .iter()
+        .filter_map(|c| c["variant"].as_str())
+        .collect();
+    assert_eq!(variants, ["classic", "compact", "comparison"]);
+    assert!(
+        plan["action"]
+            .as_str()
+            .expect("action")
+            .starts_with("Decide which variant wins")
+    );
+}

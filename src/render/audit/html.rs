@@ -3,7 +3,7 @@
 //! age and state drawn as inline SVG, a sortable table of every flag, and the cleanup
 //! plans per owner.
 
-use crate::audit::{Audit, FlagEntry, Keep};
+use crate::audit::{Audit, FlagEntry};
 use std::fmt::Write;
 
 /// Escapes text for HTML content and attribute values.
@@ -322,13 +322,8 @@ fn plan(s: &mut String, f: &FlagEntry) {
         escape(&f.flag),
         escape(&p.action)
     );
-    if let Some(keep) = &p.keep {
-        let what = match keep {
-            Keep::On => "keep the code path taken when the flag is <b>on</b>",
-            Keep::Off => "keep the code path taken when the flag is <b>off</b>",
-            Keep::Decide => "decide first: the flag is partially rolled out",
-        };
-        let _ = write!(s, "<p>Branch to keep: {what}</p>");
+    if let Some(keep) = super::keep_text(p) {
+        let _ = write!(s, "<p>Keep: {}</p>", escape(&keep));
     }
     s.push_str("<ol>");
     for e in &p.edits {

@@ -1,7 +1,7 @@
 //! The audit as Markdown, ready to paste into an issue: summary, then one section per
 //! owner with a table of its flags and a checklist cleanup plan per flag to retire.
 
-use crate::audit::{Audit, FlagEntry, Keep};
+use crate::audit::{Audit, FlagEntry};
 use crate::lifecycle::Source;
 use crate::render::markdown::{cell, table};
 use std::fmt::Write;
@@ -169,13 +169,8 @@ fn plan(s: &mut String, f: &FlagEntry) {
         let _ = writeln!(s, "- **{}**: {}", finding.kind, finding.message);
     }
     let _ = writeln!(s, "- **Action**: {}", p.action);
-    if let Some(keep) = &p.keep {
-        let what = match keep {
-            Keep::On => "keep the code path taken when the flag is **on**",
-            Keep::Off => "keep the code path taken when the flag is **off**",
-            Keep::Decide => "decide first: the flag is partially rolled out",
-        };
-        let _ = writeln!(s, "- **Branch to keep**: {what}");
+    if let Some(keep) = super::keep_text(p) {
+        let _ = writeln!(s, "- **Keep**: {}", super::super::markdown::text(&keep));
     }
     let _ = writeln!(s);
     for e in &p.edits {

@@ -6,7 +6,8 @@ pub mod markdown;
 
 use super::table::Table;
 use super::{Printer, Report};
-use crate::audit::{Audit, Change};
+use crate::audit::{Audit, Candidate, Change, Keep, Plan};
+use crate::text::value;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
@@ -54,8 +55,8 @@ impl Report for Audit {
                     f.flag,
                     plan.action
                 )?;
-                if let Some(keep) = plan.keep {
-                    writeln!(out, "    keep the {} path", keep.as_str())?;
+                if let Some(keep) = keep_text(plan) {
+                    writeln!(out, "    keep: {keep}")?;
                 }
                 for e in &plan.edits {
                     writeln!(out, "    {}  {}", p.paint.magenta(&e.display()), e.text)?;
@@ -132,4 +133,32 @@ fn write_summary(out: &mut dyn Write, audit: &Audit, p: &Printer) -> io::Result<
         writeln!(out, "{}", p.paint.dim(&line))?;
     }
     Ok(())
+}
+
+/// A served value with its variant: `v2 (variant treatment)`.
+fn candidate(c: &Candidate) -> String {
+    match &c.variant {
+        Some(v) => format!("{} (variant {v})", value(&c.value)),
+        None => value(&c.value),
+    }
+}
+
+/// Which path the cleanup keeps, in words, or who decides among what.
+pub(super) fn keep_text(plan: &Plan) -> Option<String> {
+    match (plan.keep, &plan.kept) {
+        (Some(Keep::On), Some(c)) => Some(format!(
+            "the code path taken when the flag is on, which serves {}",
+            candidate(c)
+        )),
+        (Some(Keep::On), None) => Some("the code path taken when the flag is on".into()),
+        (Some(Keep::Off), _) => Some("the code path taken when the flag is off".into()),
+        (None, _) if !plan.candidates.is_empty() => {
+            let list: Vec<String> = plan.candidates.iter().map(candidate).collect();
+            Some(format!(
+                "not decided by flags.yaml: the owner chooses among {}",
+                list.join(", ")
+            ))
+        }
+        (None, _) => None,
+    }
 }
