@@ -105,6 +105,7 @@ codes! {
     InvalidDuration = "invalid-duration", Validation, Error, "A duration is not like 30d, 6w or never, or is too long";
     InvalidPattern = "invalid-pattern", Validation, Error, "A scan pattern or glob does not compile, or a pattern has no capture group";
     UnknownAliasStyle = "unknown-alias-style", Validation, Error, "An alias style is unknown";
+    ExpiryBeyondLifetime = "expiry-beyond-lifetime", Validation, Warning, "A flag expires later than its type's lifetime after its creation";
     SemverPrefix = "semver-prefix", Validation, Warning, "A SemVer operand starts with `v`, so the condition never holds";
     MissingDescription = "missing-description", Validation, Warning, "A flag has no description";
     // Test specs and contexts files.
@@ -229,6 +230,9 @@ impl Code {
             }
             UnknownAliasStyle => {
                 "`settings.scan.aliases` lists alias styles; the styles are kebab, snake, screaming_snake, camel, pascal and dot."
+            }
+            ExpiryBeyondLifetime => {
+                "A temporary flag's `expires` is further after its `created` date than the type's lifetime in `settings.lifetimes` (40 days by default for release and experiment flags). The flag's own date wins: it is reported `expiring` and then `expired` by that date, never `overdue`. The warning is here, where the date is chosen, so the team sees the longer life was a decision."
             }
             SemverPrefix => {
                 "Unleash's SDKs accept SemVer 2.0 exactly: `v2.0.0` is not a version, so a `semver_*` condition whose operand is written with a `v` never holds, in production as in flagctl. Drop the `v` (`2.0.0`)."

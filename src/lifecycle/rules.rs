@@ -70,8 +70,13 @@ impl Rule<'_> {
         }
     }
 
-    /// `overdue`: older than its type's lifetime.
+    /// `overdue`: older than its type's lifetime, for a flag without `expires` (an
+    /// old revision, a file that does not validate). A flag's own `expires` is the
+    /// team's decision and wins: such a flag becomes `expiring`, then `expired`.
     pub fn overdue(&self) -> Option<Finding> {
+        if self.flag.expires.is_some() {
+            return None;
+        }
         let (flag_type, days) = self.lifetime()?;
         let (date, source) = created(self.flag, self.facts)?;
         let age = (self.opts.today - date).num_days();

@@ -30,13 +30,7 @@ fn without_history_launched_and_dead_count_from_created() {
     let found = run(FILE, &facts, "2026-03-01");
     assert_eq!(
         found,
-        [
-            ("on".into(), Code::Overdue),
-            ("on".into(), Code::Launched),
-            ("off".into(), Code::Overdue),
-            ("off".into(), Code::Dead),
-            ("partial".into(), Code::Overdue),
-        ]
+        [("on".into(), Code::Launched), ("off".into(), Code::Dead)]
     );
 }
 
@@ -70,7 +64,23 @@ fn history_dates_the_last_change() {
 fn rules_serving_other_values_are_not_fully_on() {
     let yaml = "version: 1\nflags:\n  f:\n    type: release\n    owner: a\n    created: 2026-01-01\n    expires: 2026-06-01\n    rules:\n      - when: { plan: { eq: x } }\n        value: false\n";
     let found = run(yaml, &Facts::Unavailable(String::new()), "2026-03-01");
-    assert_eq!(found, [("f".into(), Code::Overdue)]);
+    assert_eq!(found, []);
+}
+
+#[test]
+fn a_flag_with_expires_is_never_overdue() {
+    // 59 days old, beyond the 40-day lifetime: only a flag without `expires` (an old
+    // revision, a file that does not validate) is overdue; the other one's own date wins
+    // and it is `expiring` near it.
+    let yaml = "version: 1\nflags:\n  dated:\n    type: release\n    owner: a\n    created: 2026-01-01\n    expires: 2026-03-10\n    rollout: 10\n  undated:\n    type: release\n    owner: a\n    created: 2026-01-01\n    rollout: 10\n";
+    let found = run(yaml, &Facts::Unavailable(String::new()), "2026-03-01");
+    assert_eq!(
+        found,
+        [
+            ("dated".into(), Code::Expiring),
+            ("undated".into(), Code::Overdue)
+        ]
+    );
 }
 
 #[test]

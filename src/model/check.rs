@@ -74,6 +74,23 @@ fn check_metadata(flag: &Flag, settings: &Settings, today: NaiveDate, dec: &mut 
                     settings.max_expiry_days
                 ),
             );
+        } else if let Some((t, days)) = flag
+            .kind()
+            .and_then(|t| Some((t, settings.lifetimes.of(t)?)))
+        {
+            // The flag's own `expires` wins over its type's lifetime (a flag with one is
+            // never `overdue`); a date beyond the lifetime is worth saying once, here,
+            // where the decision is made.
+            let span = (expires.value - created.value).num_days();
+            if span > days {
+                dec.warning(
+                    expires.pos,
+                    Code::ExpiryBeyondLifetime,
+                    format!(
+                        "flag `{key}` expires {span} days after it was created, beyond the {days}-day lifetime of {t} flags (settings.lifetimes.{t}); fine if the team means it, or pick an earlier date"
+                    ),
+                );
+            }
         }
     }
     if let Some(expires) = &flag.expires {

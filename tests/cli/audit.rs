@@ -12,6 +12,8 @@ use std::path::{Path, PathBuf};
 const HEAD: &str = "version: 1
 settings:
   service: checkout-api
+  lifetimes:
+    permission: 40d
   scan:
     patterns:
       - 'isFeatureEnabled\\(\\s*[\"'']([A-Za-z0-9._:-]+)[\"'']'
@@ -46,12 +48,17 @@ fn workspace() -> GitRepo {
         "Add ops-circuit",
         &format!("{HEAD}{flags}"),
     );
-    // 50 days ago: a release flag past its 40-day lifetime (overdue), partly rolled out.
+    // 50 days ago: a permission flag (no `expires`) past the 40-day lifetime its type
+    // has here (overdue), partly rolled out.
     flags += &flag(
         "old-release",
-        "release",
+        "permission",
         "checkout-team",
-        &[dates(ago(50), ahead(60)), vec!["rollout: 50".into()]].concat(),
+        &[
+            vec![format!("created: {}", ago(50))],
+            vec!["rollout: 50".into()],
+        ]
+        .concat(),
     );
     repo.commit_flags(ago(50), "Ann", "Add old-release", &format!("{HEAD}{flags}"));
     // 40 days ago: fully on since (launched).
