@@ -135,6 +135,10 @@ pub struct Stats {
     /// operating system's message.
     #[serde(default)]
     pub errors: Vec<SkipError>,
+    /// `settings.scan.exclude` globs that excluded nothing: usually a glob written
+    /// relative to the wrong directory.
+    #[serde(default)]
+    pub unused_excludes: Vec<String>,
 }
 
 /// Why files were not searched. Files excluded by `.gitignore`, `.ignore` or
@@ -220,23 +224,26 @@ pub enum SkipReason {
 }
 
 impl ScanResult {
-    /// One warning line per file that could not be read, for stderr.
+    /// The lines for stderr about what the scan could not do: one warning per file
+    /// that could not be read, one note per exclude glob that excluded nothing.
     pub fn warnings(&self) -> Vec<String> {
-        self.stats
-            .errors
-            .iter()
-            .map(|e| {
-                let what = match e.reason {
-                    SkipReason::SymlinkLoop => "symbolic link loop at",
-                    SkipReason::Unreadable => "cannot read",
-                };
-                format!(
-                    "warning: {what} {}: {}",
-                    super::shown_path(&e.root, &e.path),
-                    e.message
-                )
-            })
-            .collect()
+        let unread = self.stats.errors.iter().map(|e| {
+            let what = match e.reason {
+                SkipReason::SymlinkLoop => "symbolic link loop at",
+                SkipReason::Unreadable => "cannot read",
+            };
+            format!(
+                "warning: {what} {}: {}",
+                super::shown_path(&e.root, &e.path),
+                e.message
+            )
+        });
+        let unused = self.stats.unused_excludes.iter().map(|g| {
+            format!(
+                "note: settings.scan.exclude `{g}` matched nothing; globs with a `/` are relative to the directory holding the flags file"
+            )
+        });
+        unread.chain(unused).collect()
     }
 }
 

@@ -72,22 +72,37 @@ struct FilterCounts {
     excluded_dirs: AtomicU64,
 }
 
-/// `settings.scan.exclude`, compiled. Globs without a `/` match a file or directory
-/// name at any depth (as in `.gitignore`); others match the path relative to the
-/// root, with `*` not crossing `/`. A directory matching a glob, or the part of a glob
-/// before a trailing `/**`, is not descended into.
+/// `settings.scan.exclude`, compiled. A glob without a `/` matches a file or
+/// directory name at any depth (as in `.gitignore`); one with a `/` matches the path
+/// relative to the directory holding the flags file, like `settings.scan.paths` (a
+/// file outside that directory is matched relative to its scan root), with `*` not
+/// crossing `/`. A directory matching a glob, or the part of a glob before a trailing
+/// `/**`, is not descended into. Each glob counts what it excluded, so a glob that
+/// matches nothing can be reported instead of silently doing nothing.
 struct Excludes {
+    globs: Vec<String>,
     paths: GlobSet,
+    /// Index into `globs` of each glob in `paths`.
+    path_of: Vec<usize>,
     names: GlobSet,
+    name_of: Vec<usize>,
     dirs: GlobSet,
+    dir_of: Vec<usize>,
+    /// The flags file's directory (absolute), which path globs are relative to.
+    base: Option<PathBuf>,
+    used: Vec<AtomicU64>,
 }
 
 impl Excludes {
-    fn new(file: &FlagsFile, display: &str) -> Result<Excludes, ScanError> {
+    fn new(file: &FlagsFile, opts: &ScanOptions) -> Result<Excludes, ScanError> {
+        let display = &opts.flags_display;
         let mut paths = GlobSetBuilder::new();
         let mut names = GlobSetBuilder::new();
         let mut dirs = GlobSetBuilder::new();
-        for g in &file.settings.scan.exclude {
+        let (mut path_of, mut name_of, mut dir_of) = (Vec::new(), Vec::new(), Vec::new());
+        let mut globs = Vec::new();
+        for (i, g) in file.settings.scan.exclude.iter().enumerate() {
+            globs.push(g.value.clone());
             let text = g.value.trim_start_matches("./");
             let bad = |e: globset::Error| ScanError::BadExclude {
                 file: display.to_string(),
@@ -105,13 +120,16 @@ impl Excludes {
             if text.contains('/') {
                 let t = text.trim_start_matches('/');
                 paths.add(build(t)?);
+                path_of.push(i);
                 if let Some(prefix) = t.strip_suffix("/**") {
                     if !prefix.is_empty() {
                         dirs.add(build(prefix)?);
+                        dir_of.push(i);
                     }
                 }
             } else {
                 names.add(build(text)?);
+                name_of.push(i);
             }
         }
         let done = |b: GlobSetBuilder| {
@@ -123,20 +141,60 @@ impl Excludes {
                 message: e.kind().to_string(),
             })
         };
+        let base = opts
+            .flags_path
+            .as_ref()
+            .and_then(|p| absolute(p).parent().map(Path::to_path_buf));
         Ok(Excludes {
+            used: globs.iter().map(|_| AtomicU64::new(0)).collect(),
+            globs,
             paths: done(paths)?,
+            path_of,
             names: done(names)?,
+            name_of,
             dirs: done(dirs)?,
+            dir_of,
+            base,
         })
     }
 
     fn is_empty(&self) -> bool {
-        self.paths.is_empty() && self.names.is_empty()
+        self.globs.is_empty()
     }
 
-    /// Whether the entry at `rel` (relative to the root) is excluded.
-    fn matches(&self, rel: &Path, name: &std::ffi::OsStr, is_dir: bool) -> bool {
-        self.names.is_match(name) || self.paths.is_match(rel) || (is_dir && self.dirs.is_match(rel))
+    /// Whether the entry at `path` (`rel` relative to its scan root) is excluded;
+    /// counts the globs that matched.
+    fn matches(&self, path: &Path, rel: &Path, name: &std::ffi::OsStr, is_dir: bool) -> bool {
+        let rel = self
+            .base
+            .as_ref()
+            .and_then(|b| path.strip_prefix(b).ok())
+            .unwrap_or(rel);
+        let mut hit = self.count(&self.names.matches(name), &self.name_of);
+        hit |= self.count(&self.paths.matches(rel), &self.path_of);
+        if is_dir {
+            hit |= self.count(&self.dirs.matches(rel), &self.dir_of);
+        }
+        hit
+    }
+
+    fn count(&self, matched: &[usize], index: &[usize]) -> bool {
+        for m in matched {
+            if let Some(c) = index.get(*m).and_then(|&g| self.used.get(g)) {
+                c.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        !matched.is_empty()
+    }
+
+    /// The globs that excluded nothing.
+    fn unused(&self) -> Vec<String> {
+        self.globs
+            .iter()
+            .zip(&self.used)
+            .filter(|(_, n)| n.load(Ordering::Relaxed) == 0)
+            .map(|(g, _)| g.clone())
+            .collect()
     }
 }
 
@@ -157,7 +215,7 @@ pub fn run(file: &FlagsFile, opts: &ScanOptions) -> Result<ScanResult, ScanError
                 })?,
         ),
     };
-    let excludes = Arc::new(Excludes::new(file, &opts.flags_display)?);
+    let excludes = Arc::new(Excludes::new(file, opts)?);
 
     // Check every root before scanning any, so a typo fails fast.
     let mut roots: Vec<&Root> = Vec::new();
@@ -236,6 +294,7 @@ pub fn run(file: &FlagsFile, opts: &ScanOptions) -> Result<ScanResult, ScanError
     }
     files.sort_by(|a, b| (a.0, &a.1.path).cmp(&(b.0, &b.1.path)));
     stats.errors.sort();
+    stats.unused_excludes = excludes.unused();
 
     let mut references = Vec::new();
     let mut undefined = Vec::new();
@@ -258,6 +317,29 @@ pub fn run(file: &FlagsFile, opts: &ScanOptions) -> Result<ScanResult, ScanError
         undefined,
         unreferenced,
     })
+}
+
+/// `path` made absolute and free of `.` and `..` without touching the file system, so
+/// entries and the flags file's directory compare as written (canonicalizing would
+/// resolve symbolic links in one and not the other).
+fn absolute(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().map_or_else(|_| path.to_path_buf(), |d| d.join(path))
+    };
+    let mut out = PathBuf::new();
+    for c in joined.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// Walks one root with the parallel walker.
@@ -319,7 +401,7 @@ fn walk_root(plan: &Plan<'_>, root: &Root, excludes: &Arc<Excludes>) -> Pool {
             }
             let is_dir = e.file_type().is_some_and(|t| t.is_dir());
             let rel = e.path().strip_prefix(&base).unwrap_or(e.path());
-            if excludes.matches(rel, name, is_dir) {
+            if excludes.matches(&absolute(e.path()), rel, name, is_dir) {
                 let c = if is_dir {
                     &counts.excluded_dirs
                 } else {

@@ -596,3 +596,43 @@ fn dangling_links_followed_are_unreadable_and_named() {
     assert_eq!(json["stats"]["errors"][0]["reason"], "unreadable");
     assert_eq!(records(&json), EXPECTED);
 }
+
+#[test]
+fn exclude_globs_are_relative_to_the_flags_file_and_unused_ones_are_reported() {
+    // `paths` and `exclude` are both relative to the directory holding flags.yaml, so
+    // this glob excludes the generated client under the one scan root; the second glob
+    // matches nothing and says so instead of silently doing nothing.
+    let flags = "version: 1\nsettings:\n  scan:\n    paths: [frontend/src]\n    exclude: [\"frontend/src/openapi/**\", \"backend/**\"]\nflags:\n  checkout:\n    type: operational\n    owner: o\n    description: d\n";
+    let out = Test::new()
+        .flags(flags)
+        .file("frontend/src/app.ts", "if (flags.checkout) {}\n")
+        .file("frontend/src/openapi/client.ts", "const checkout = 1;\n")
+        .args(["scan", "--format", "json"])
+        .run()
+        .code(0);
+    let doc = out.json();
+    let paths: Vec<&str> = doc["references"]
+        .as_array()
+        .expect("references")
+        .iter()
+        .filter_map(|r| r["path"].as_str())
+        .collect();
+    assert_eq!(paths, ["app.ts"]);
+    assert_eq!(doc["stats"]["skipped"]["excluded_dirs"], 1);
+    assert_eq!(
+        doc["stats"]["unused_excludes"],
+        serde_json::json!(["backend/**"])
+    );
+    let out = Test::new()
+        .flags(flags)
+        .file("frontend/src/app.ts", "if (flags.checkout) {}\n")
+        .args(["scan"])
+        .run()
+        .code(0);
+    assert!(
+        out.stderr
+            .contains("note: settings.scan.exclude `frontend/src/openapi/**` matched nothing"),
+        "{}",
+        out.stderr
+    );
+}
