@@ -33,6 +33,7 @@ pub mod error;
 pub mod eval;
 pub mod fsutil;
 pub mod git;
+pub mod globs;
 pub mod lifecycle;
 pub mod model;
 pub mod par;

@@ -123,6 +123,7 @@ codes! {
     Unreferenced = "unreferenced", Lifecycle, Warning, "No code references the flag";
     Undefined = "undefined", Lifecycle, Error, "Code references a flag that flags.yaml does not define";
     CrossBoundary = "cross-boundary", Lifecycle, Warning, "A flag is referenced from another service than its owner";
+    NoisyKey = "noisy-key", Lifecycle, Warning, "A flag's key is a common word whose references are mostly unrelated uses of it";
     // Change policy.
     NewFlagWithoutOwner = "new-flag-without-owner", Policy, Error, "A new temporary flag has no owner";
     NewFlagWithoutExpiry = "new-flag-without-expiry", Policy, Error, "A new temporary flag has no expiry date";
@@ -278,6 +279,9 @@ impl Code {
             }
             CrossBoundary => {
                 "A flag is referenced from another service than `settings.service`, the service that owns it. Each flag should be decided in one service, which passes the result on; otherwise the services can disagree for the same user."
+            }
+            NoisyKey => {
+                "The flag's key is one common word (`demo`, `search`) and nearly all its references are that bare word, most of them probably unrelated to the flag: they drown the real references in every report and cleanup plan. Add a `settings.scan.patterns` call shape so that SDK calls are what counts, or rename the flag to something distinctive (`demo-mode`)."
             }
             NewFlagWithoutOwner => {
                 "A change adds a temporary flag without an `owner`. Every new flag needs a team responsible for removing it."

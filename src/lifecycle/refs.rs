@@ -5,8 +5,8 @@
 use super::{Finding, sort};
 use crate::diag::{Code, Pos};
 use crate::model::FlagsFile;
-use crate::scan::{Reference, Undefined, shown_path};
-use std::collections::HashSet;
+use crate::scan::{Area, RefKind, Reference, Undefined, shown_path};
+use std::collections::{HashMap, HashSet};
 
 /// A reference to a flag key found in code. The scanner's records map onto this one to
 /// one.
@@ -22,6 +22,10 @@ pub struct CodeRef {
     pub column: u32,
     /// The service (deployment boundary) the referencing code belongs to, when known.
     pub service: Option<String>,
+    /// Production code, a test or documentation: only code keeps a flag alive.
+    pub area: Area,
+    /// How the reference was spelled: the key itself, an alias or a pattern capture.
+    pub kind: Option<RefKind>,
 }
 
 /// The scanner's records as [`CodeRef`]s: references under their canonical flag key,
@@ -41,11 +45,15 @@ pub fn code_refs(
             line: pos.line,
             column: pos.column,
             service: service(root),
+            area: Area::Code,
+            kind: None,
         }
     };
-    let refs = references
-        .iter()
-        .map(|r| code_ref(&r.flag, &r.root, &r.path, r.line, r.column));
+    let refs = references.iter().map(|r| CodeRef {
+        area: r.area,
+        kind: Some(r.kind),
+        ..code_ref(&r.flag, &r.root, &r.path, r.line, r.column)
+    });
     let undefined = undefined
         .iter()
         .map(|u| code_ref(&u.key, &u.root, &u.path, u.line, u.column));
@@ -58,6 +66,7 @@ pub fn code_refs(
 /// than `settings.service`). Sorted.
 pub fn reference_findings(file: &FlagsFile, display: &str, refs: &[CodeRef]) -> Vec<Finding> {
     let mut out = unreferenced(file, display, refs);
+    out.extend(noisy_keys(file, display, refs));
     out.extend(
         refs.iter()
             .filter_map(|r| undefined(file, display, r).or_else(|| cross_boundary(file, r))),
@@ -73,20 +82,88 @@ fn owner(file: &FlagsFile, flag: &str) -> Option<String> {
         .map(|o| o.value.clone())
 }
 
-/// `unreferenced`: every defined flag that no reference names.
+/// `unreferenced`: every defined flag that no production code references. References
+/// in tests and docs remain to be deleted, and the message says where they are.
 fn unreferenced(file: &FlagsFile, display: &str, refs: &[CodeRef]) -> Vec<Finding> {
-    let referenced: HashSet<&str> = refs.iter().map(|r| r.flag.as_str()).collect();
+    let mut elsewhere: HashMap<&str, [usize; 2]> = HashMap::new();
+    let mut in_code: HashSet<&str> = HashSet::new();
+    for r in refs {
+        match r.area {
+            Area::Code => {
+                in_code.insert(&r.flag);
+            }
+            Area::Test => elsewhere.entry(&r.flag).or_default()[0] += 1,
+            Area::Docs => elsewhere.entry(&r.flag).or_default()[1] += 1,
+        }
+    }
     let mut seen = HashSet::new();
     file.flags
         .iter()
-        .filter(|f| seen.insert(f.key.as_str()) && !referenced.contains(f.key.as_str()))
+        .filter(|f| seen.insert(f.key.as_str()) && !in_code.contains(f.key.as_str()))
         .map(|f| {
-            let mut finding = Finding::new(Code::Unreferenced, &f.key, display, f.pos).says(
-                format!("no code references flag `{}`", f.key),
-                "delete it from flags.yaml",
-            );
-            finding.owner = owner(file, &f.key);
+            let key = &f.key;
+            let (message, action) = match elsewhere.get(key.as_str()) {
+                None => (
+                    format!("no code references flag `{key}`"),
+                    "delete it from flags.yaml",
+                ),
+                Some([tests, docs]) => {
+                    let mut places = Vec::new();
+                    if *tests > 0 {
+                        places.push(format!("tests ({tests})"));
+                    }
+                    if *docs > 0 {
+                        places.push(format!("docs ({docs})"));
+                    }
+                    (
+                        format!(
+                            "no production code references flag `{key}`; its remaining references are in {}",
+                            places.join(" and ")
+                        ),
+                        "delete it from flags.yaml, and the tests and docs that still name it",
+                    )
+                }
+            };
+            let mut finding = Finding::new(Code::Unreferenced, key, display, f.pos).says(message, action);
+            finding.owner = owner(file, key);
             finding
+        })
+        .collect()
+}
+
+/// Fewest references before a key can be called noisy.
+const NOISY_MIN: usize = 10;
+
+/// `noisy-key`: a flag whose key is one common word (`demo`, `checkout`) and whose
+/// references are nearly all that bare word: most are probably unrelated uses of the
+/// word, which drown the real ones in every report.
+fn noisy_keys(file: &FlagsFile, display: &str, refs: &[CodeRef]) -> Vec<Finding> {
+    let mut counts: HashMap<&str, (usize, usize)> = HashMap::new();
+    for r in refs {
+        let c = counts.entry(&r.flag).or_default();
+        c.0 += 1;
+        if r.kind == Some(RefKind::Key) {
+            c.1 += 1;
+        }
+    }
+    let mut seen = HashSet::new();
+    file.flags
+        .iter()
+        .filter(|f| seen.insert(f.key.as_str()) && f.key.chars().all(|c| c.is_ascii_lowercase()))
+        .filter_map(|f| {
+            let &(total, bare) = counts.get(f.key.as_str())?;
+            if total < NOISY_MIN || bare * 10 < total * 8 {
+                return None;
+            }
+            let key = &f.key;
+            let mut finding = Finding::new(Code::NoisyKey, key, display, f.pos).says(
+                format!(
+                    "flag `{key}` is a common word: {bare} of its {total} references are the bare word `{key}`, most of them probably not the flag"
+                ),
+                "add a settings.scan.patterns call shape so only SDK calls count, or rename the flag to something distinctive",
+            );
+            finding.owner = owner(file, key);
+            Some(finding)
         })
         .collect()
 }

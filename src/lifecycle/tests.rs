@@ -3,6 +3,7 @@
 use super::*;
 use crate::diag::Code;
 use crate::model::load_text;
+use crate::scan::{Area, RefKind};
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -97,6 +98,8 @@ fn references() {
         line: 3,
         column: 7,
         service: service.map(String::from),
+        area: Area::Code,
+        kind: Some(RefKind::Key),
     };
     let found: Vec<(String, Code, String)> = reference_findings(
         &loaded.file,
@@ -113,5 +116,39 @@ fn references() {
             ("zzz".into(), Code::Undefined, "src/x.ts".into()),
             ("a".into(), Code::CrossBoundary, "src/x.ts".into()),
         ]
+    );
+}
+
+#[test]
+fn only_production_code_keeps_a_flag_alive_and_common_words_are_noisy() {
+    let loaded = load_text(
+        Path::new("flags.yaml"),
+        "flags.yaml",
+        "version: 1\nflags:\n  demo:\n    type: operational\n    owner: o\n  tested:\n    type: operational\n    owner: o\n",
+        date("2026-01-01"),
+    );
+    let r = |flag: &str, area: Area| CodeRef {
+        flag: flag.into(),
+        path: "x".into(),
+        line: 1,
+        column: 1,
+        service: None,
+        area,
+        kind: Some(RefKind::Key),
+    };
+    let mut refs = vec![r("tested", Area::Test), r("tested", Area::Docs)];
+    refs.extend((0..12).map(|_| r("demo", Area::Code)));
+    let found = reference_findings(&loaded.file, "flags.yaml", &refs);
+    let kinds: Vec<(&str, Code)> = found.iter().map(|f| (f.flag.as_str(), f.kind)).collect();
+    assert_eq!(
+        kinds,
+        [("demo", Code::NoisyKey), ("tested", Code::Unreferenced)]
+    );
+    assert!(
+        found[1]
+            .message
+            .ends_with("remaining references are in tests (1) and docs (1)"),
+        "{}",
+        found[1].message
     );
 }

@@ -49,7 +49,9 @@ pub mod fields {
     /// `settings.lifetimes:`.
     pub const LIFETIMES: &[&str] = &["release", "experiment", "operational", "permission"];
     /// `settings.scan:`.
-    pub const SCAN: &[&str] = &["paths", "exclude", "aliases", "patterns"];
+    pub const SCAN: &[&str] = &["paths", "exclude", "aliases", "patterns", "areas"];
+    /// `settings.scan.areas:`.
+    pub const AREAS: &[&str] = &["test", "docs"];
     /// A segment.
     pub const SEGMENT: &[&str] = &["description", "users", "when"];
     /// Evaluation fields: allowed on a flag and under `environments.NAME`.
@@ -230,6 +232,22 @@ impl Decoder {
             }
             _ => self.string(node, what).into_iter().collect(),
         }
+    }
+
+    /// A list of globs in the scanner's dialect, each checked, so a file that
+    /// validates never fails to scan.
+    pub fn glob_list(&mut self, node: &Node, what: &dyn fmt::Display) -> Vec<Sp<String>> {
+        let globs = self.string_list(node, what);
+        for glob in &globs {
+            if let Err(e) = crate::globs::compile(&glob.value) {
+                self.error(
+                    glob.pos,
+                    Code::InvalidPattern,
+                    format!("{what}: `{}` is not a valid glob: {}", glob.value, e.kind()),
+                );
+            }
+        }
+        globs
     }
 
     /// A boolean.
@@ -440,25 +458,18 @@ fn decode_scan(node: &Node, dec: &mut Decoder, scan: &mut ScanSettings) {
                     .map(|p| p.value)
                     .collect();
             }
-            "exclude" => {
-                scan.exclude = dec.string_list(value, &"settings.scan.exclude");
-                // Same glob dialect as the scanner's walker, so a file that validates
-                // never fails to scan.
-                for glob in &scan.exclude {
-                    let text = glob.value.trim_start_matches("./").trim_start_matches('/');
-                    if let Err(e) = globset::GlobBuilder::new(text)
-                        .literal_separator(true)
-                        .build()
-                    {
-                        dec.error(
-                            glob.pos,
-                            Code::InvalidPattern,
-                            format!(
-                                "settings.scan.exclude: `{}` is not a valid glob: {}",
-                                glob.value,
-                                e.kind()
-                            ),
-                        );
+            "exclude" => scan.exclude = dec.glob_list(value, &"settings.scan.exclude"),
+            "areas" => {
+                for (area, _, list) in dec.fields(value, &"settings.scan.areas", &[fields::AREAS]) {
+                    let what = format!("settings.scan.areas.{area}");
+                    let globs = dec
+                        .glob_list(list, &what)
+                        .into_iter()
+                        .map(|g| g.value)
+                        .collect();
+                    match area {
+                        "test" => scan.areas.test = globs,
+                        _ => scan.areas.docs = globs,
                     }
                 }
             }

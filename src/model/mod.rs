@@ -169,6 +169,43 @@ pub struct ScanSettings {
     pub aliases: Vec<AliasStyle>,
     /// SDK call patterns whose first capture group is a flag key.
     pub patterns: Vec<ScanPattern>,
+    /// Which files are tests or docs rather than production code.
+    pub areas: Areas,
+}
+
+/// `settings.scan.areas`: globs (relative to the flags file's directory, or names)
+/// of test and documentation files. References there do not keep a flag alive.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Areas {
+    /// Test files.
+    pub test: Vec<String>,
+    /// Documentation.
+    pub docs: Vec<String>,
+}
+
+impl Areas {
+    /// The default test globs.
+    pub const TEST: [&'static str; 8] = [
+        "*.test.*",
+        "*.spec.*",
+        "*_test.go",
+        "test_*.py",
+        "**/tests/**",
+        "**/__tests__/**",
+        "**/spec/**",
+        "**/src/test/**",
+    ];
+    /// The default documentation globs.
+    pub const DOCS: [&'static str; 3] = ["*.md", "CHANGELOG*", "**/docs/**"];
+}
+
+impl Default for Areas {
+    fn default() -> Self {
+        Areas {
+            test: Areas::TEST.iter().map(|g| g.to_string()).collect(),
+            docs: Areas::DOCS.iter().map(|g| g.to_string()).collect(),
+        }
+    }
 }
 
 impl Default for ScanSettings {
@@ -184,6 +221,7 @@ impl Default for ScanSettings {
                 AliasStyle::Pascal,
             ],
             patterns: Vec::new(),
+            areas: Areas::default(),
         }
     }
 }

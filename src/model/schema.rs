@@ -117,6 +117,10 @@ pub fn json_schema() -> Value {
         json!({ "type": "array", "items": { "enum": ["kebab", "snake", "screaming_snake", "camel", "pascal", "dot"] } }),
     );
     p.insert("patterns".into(), strings.clone());
+    let mut areas = Map::new();
+    areas.insert("test".into(), strings.clone());
+    areas.insert("docs".into(), strings.clone());
+    p.insert("areas".into(), object(fields::AREAS, &areas, &[]));
     let scan = object(fields::SCAN, &p, &[]);
     let mut p = Map::new();
     p.insert("service".into(), json!({ "type": "string" }));

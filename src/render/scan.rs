@@ -5,7 +5,7 @@ use super::table::Table;
 use super::text::escape;
 use super::{Printer, Report};
 use crate::model::FlagsFile;
-use crate::scan::{Context, Reference, ScanResult, Skipped, shown_path};
+use crate::scan::{AreaCounts, Context, Reference, ScanResult, Skipped, shown_path};
 use crate::text::plural;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
@@ -103,7 +103,7 @@ fn write_summary(
     p: &Printer,
 ) -> io::Result<()> {
     struct Row<'a> {
-        refs: usize,
+        areas: AreaCounts,
         files: usize,
         first: Option<&'a Reference>,
         last_file: Option<(&'a str, &'a str)>,
@@ -111,12 +111,12 @@ fn write_summary(
     let mut rows: HashMap<&str, Row<'_>> = HashMap::new();
     for r in &result.references {
         let row = rows.entry(r.flag.as_str()).or_insert(Row {
-            refs: 0,
+            areas: AreaCounts::default(),
             files: 0,
             first: None,
             last_file: None,
         });
-        row.refs += 1;
+        row.areas.add(r.area);
         // References are sorted by root and path, so a new file shows as a change.
         if row.last_file != Some((r.root.as_str(), r.path.as_str())) {
             row.files += 1;
@@ -131,17 +131,28 @@ fn write_summary(
         .map(|f| f.key.as_str())
         .filter(|k| rows.contains_key(k) || unreferenced.contains(k))
         .collect();
-    let counts: Vec<(usize, usize)> = shown
+    let empty = AreaCounts::default();
+    let counts: Vec<(AreaCounts, usize)> = shown
         .iter()
-        .map(|k| rows.get(k).map_or((0, 0), |r| (r.refs, r.files)))
+        .map(|k| rows.get(k).map_or((empty, 0), |r| (r.areas, r.files)))
         .collect();
+    // No reference from production code: the flag is unreferenced where it matters.
     let style = |r: usize, c: usize, text: &str| match (c, counts.get(r)) {
-        (2 | 3, Some((0, _))) => p.paint.warning(text),
+        (2..=6, Some((a, _))) if a.code == 0 => p.paint.warning(text),
         _ => text.to_string(),
     };
-    let header = ["flag", "owner", "references", "files", "first location"];
-    let mut t = Table::new(&header).right(&[2, 3]).style(style);
-    for (key, (refs, files)) in shown.iter().zip(&counts) {
+    let header = [
+        "flag",
+        "owner",
+        "references",
+        "code",
+        "test",
+        "docs",
+        "files",
+        "first location",
+    ];
+    let mut t = Table::new(&header).right(&[2, 3, 4, 5, 6]).style(style);
+    for (key, (areas, files)) in shown.iter().zip(&counts) {
         let owner = file
             .flag(key)
             .and_then(|f| f.owner.as_ref())
@@ -156,7 +167,10 @@ fn write_summary(
         t.row(vec![
             key.to_string(),
             owner,
-            refs.to_string(),
+            (areas.code + areas.test + areas.docs).to_string(),
+            areas.code.to_string(),
+            areas.test.to_string(),
+            areas.docs.to_string(),
             files.to_string(),
             first,
         ]);

@@ -12,7 +12,8 @@ pub mod records;
 mod walk;
 
 pub use records::{
-    Context, RefKind, Reference, ScanResult, SkipError, SkipReason, Skipped, Stats, Undefined,
+    Area, AreaCounts, Context, RefKind, Reference, ScanResult, SkipError, SkipReason, Skipped,
+    Stats, Undefined,
 };
 
 use crate::model::{FlagsFile, Loaded};

@@ -84,6 +84,59 @@ pub struct Reference {
     /// Lines around the reference, with `-C N`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub context: Option<Context>,
+    /// Whether the file is production code, a test or documentation
+    /// (`settings.scan.areas`). Only code keeps a flag alive.
+    #[serde(default)]
+    pub area: Area,
+}
+
+/// References per area.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AreaCounts {
+    /// In production code.
+    pub code: u64,
+    /// In tests.
+    pub test: u64,
+    /// In documentation.
+    pub docs: u64,
+}
+
+impl AreaCounts {
+    /// Counts one reference in `area`.
+    pub fn add(&mut self, area: Area) {
+        match area {
+            Area::Code => self.code += 1,
+            Area::Test => self.test += 1,
+            Area::Docs => self.docs += 1,
+        }
+    }
+}
+
+/// What kind of file a reference is in.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Area {
+    /// Production code.
+    #[default]
+    Code,
+    /// Tests.
+    Test,
+    /// Documentation.
+    Docs,
+}
+
+impl Area {
+    /// `code`, `test` or `docs`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Area::Code => "code",
+            Area::Test => "test",
+            Area::Docs => "docs",
+        }
+    }
 }
 
 /// Lines before and after a reference (`-C N`), each cut to 300 characters.
@@ -139,6 +192,9 @@ pub struct Stats {
     /// relative to the wrong directory.
     #[serde(default)]
     pub unused_excludes: Vec<String>,
+    /// References per area.
+    #[serde(default)]
+    pub areas: AreaCounts,
 }
 
 /// Why files were not searched. Files excluded by `.gitignore`, `.ignore` or
@@ -495,6 +551,7 @@ mod tests {
                 text: "use(A)".into(),
                 truncated: false,
                 context: Some(Context::default()),
+                area: Area::Test,
             }],
             undefined: vec![],
             unreferenced: vec!["b".into()],

@@ -12,9 +12,9 @@ use super::matcher::{Hit, Matcher};
 use super::records::{
     LineCursor, RefKind, Reference, ScanResult, SkipError, SkipReason, Skipped, Stats, Undefined,
 };
-use super::{Root, ScanError, ScanOptions};
+use super::{Area, Root, ScanError, ScanOptions};
+use crate::globs::{self, Globs};
 use crate::model::FlagsFile;
-use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use ignore::{DirEntry, ParallelVisitor, ParallelVisitorBuilder, WalkBuilder, WalkState};
 use std::collections::{HashMap, HashSet};
 use std::ffi::OsString;
@@ -45,6 +45,8 @@ struct Plan<'a> {
     only: Option<usize>,
     /// The flags file: its name (cheap first check) and canonical path.
     flags_file: Option<(OsString, PathBuf)>,
+    /// Which files are tests or docs.
+    areas: Areas,
 }
 
 /// The results of one file.
@@ -72,89 +74,34 @@ struct FilterCounts {
     excluded_dirs: AtomicU64,
 }
 
-/// `settings.scan.exclude`, compiled. A glob without a `/` matches a file or
-/// directory name at any depth (as in `.gitignore`); one with a `/` matches the path
-/// relative to the directory holding the flags file, like `settings.scan.paths` (a
-/// file outside that directory is matched relative to its scan root), with `*` not
-/// crossing `/`. A directory matching a glob, or the part of a glob before a trailing
-/// `/**`, is not descended into. Each glob counts what it excluded, so a glob that
-/// matches nothing can be reported instead of silently doing nothing.
+/// `settings.scan.exclude`, compiled (see [`super::globs`] for the dialect). A
+/// directory an exclude glob matches is not descended into.
 struct Excludes {
-    globs: Vec<String>,
-    paths: GlobSet,
-    /// Index into `globs` of each glob in `paths`.
-    path_of: Vec<usize>,
-    names: GlobSet,
-    name_of: Vec<usize>,
-    dirs: GlobSet,
-    dir_of: Vec<usize>,
+    globs: Globs,
     /// The flags file's directory (absolute), which path globs are relative to.
     base: Option<PathBuf>,
-    used: Vec<AtomicU64>,
 }
 
 impl Excludes {
     fn new(file: &FlagsFile, opts: &ScanOptions) -> Result<Excludes, ScanError> {
-        let display = &opts.flags_display;
-        let mut paths = GlobSetBuilder::new();
-        let mut names = GlobSetBuilder::new();
-        let mut dirs = GlobSetBuilder::new();
-        let (mut path_of, mut name_of, mut dir_of) = (Vec::new(), Vec::new(), Vec::new());
-        let mut globs = Vec::new();
-        for (i, g) in file.settings.scan.exclude.iter().enumerate() {
-            globs.push(g.value.clone());
-            let text = g.value.trim_start_matches("./");
-            let bad = |e: globset::Error| ScanError::BadExclude {
-                file: display.to_string(),
-                line: g.pos.line,
-                column: g.pos.column,
-                glob: g.value.clone(),
+        let exclude = &file.settings.scan.exclude;
+        let globs = Globs::new(exclude.iter().map(|g| g.value.as_str())).map_err(|(i, e)| {
+            let (glob, pos) = exclude
+                .get(i)
+                .map_or((String::new(), crate::diag::Pos::START), |g| {
+                    (g.value.clone(), g.pos)
+                });
+            ScanError::BadExclude {
+                file: opts.flags_display.clone(),
+                line: pos.line,
+                column: pos.column,
+                glob,
                 message: e.kind().to_string(),
-            };
-            let build = |t: &str| {
-                GlobBuilder::new(t)
-                    .literal_separator(true)
-                    .build()
-                    .map_err(bad)
-            };
-            if text.contains('/') {
-                let t = text.trim_start_matches('/');
-                paths.add(build(t)?);
-                path_of.push(i);
-                if let Some(prefix) = t.strip_suffix("/**") {
-                    if !prefix.is_empty() {
-                        dirs.add(build(prefix)?);
-                        dir_of.push(i);
-                    }
-                }
-            } else {
-                names.add(build(text)?);
-                name_of.push(i);
             }
-        }
-        let done = |b: GlobSetBuilder| {
-            b.build().map_err(|e| ScanError::BadExclude {
-                file: display.to_string(),
-                line: 1,
-                column: 1,
-                glob: String::new(),
-                message: e.kind().to_string(),
-            })
-        };
-        let base = opts
-            .flags_path
-            .as_ref()
-            .and_then(|p| absolute(p).parent().map(Path::to_path_buf));
+        })?;
         Ok(Excludes {
-            used: globs.iter().map(|_| AtomicU64::new(0)).collect(),
             globs,
-            paths: done(paths)?,
-            path_of,
-            names: done(names)?,
-            name_of,
-            dirs: done(dirs)?,
-            dir_of,
-            base,
+            base: flags_dir(opts),
         })
     }
 
@@ -162,39 +109,54 @@ impl Excludes {
         self.globs.is_empty()
     }
 
-    /// Whether the entry at `path` (`rel` relative to its scan root) is excluded;
-    /// counts the globs that matched.
+    /// Whether the entry at `path` (`rel` relative to its scan root) is excluded.
     fn matches(&self, path: &Path, rel: &Path, name: &std::ffi::OsStr, is_dir: bool) -> bool {
-        let rel = self
-            .base
-            .as_ref()
-            .and_then(|b| path.strip_prefix(b).ok())
-            .unwrap_or(rel);
-        let mut hit = self.count(&self.names.matches(name), &self.name_of);
-        hit |= self.count(&self.paths.matches(rel), &self.path_of);
-        if is_dir {
-            hit |= self.count(&self.dirs.matches(rel), &self.dir_of);
+        let rel = globs::relative(self.base.as_deref(), path, rel);
+        self.globs.matches(rel, name, is_dir)
+    }
+}
+
+/// The directory holding the flags file, absolute: what exclude and area globs with a
+/// `/` are relative to.
+fn flags_dir(opts: &ScanOptions) -> Option<PathBuf> {
+    opts.flags_path
+        .as_ref()
+        .and_then(|p| globs::absolute(p).parent().map(Path::to_path_buf))
+}
+
+/// `settings.scan.areas`, compiled: which files are tests or docs.
+struct Areas {
+    test: Globs,
+    docs: Globs,
+    base: Option<PathBuf>,
+}
+
+impl Areas {
+    fn new(file: &FlagsFile, opts: &ScanOptions) -> Areas {
+        let areas = &file.settings.scan.areas;
+        // Validation compiled these globs already; one that somehow did not compile
+        // leaves its area empty rather than stop the scan.
+        let compile = |list: &[String]| {
+            Globs::new(list.iter().map(String::as_str)).unwrap_or_else(|_| Globs::empty())
+        };
+        Areas {
+            test: compile(&areas.test),
+            docs: compile(&areas.docs),
+            base: flags_dir(opts),
         }
-        hit
     }
 
-    fn count(&self, matched: &[usize], index: &[usize]) -> bool {
-        for m in matched {
-            if let Some(c) = index.get(*m).and_then(|&g| self.used.get(g)) {
-                c.fetch_add(1, Ordering::Relaxed);
-            }
+    /// The area of the file at `path` (`rel` relative to its scan root).
+    fn of(&self, path: &Path, rel: &Path) -> Area {
+        let rel_base = globs::relative(self.base.as_deref(), path, rel);
+        let name = path.file_name().unwrap_or_default();
+        if self.docs.matches(rel_base, name, false) {
+            Area::Docs
+        } else if self.test.matches(rel_base, name, false) {
+            Area::Test
+        } else {
+            Area::Code
         }
-        !matched.is_empty()
-    }
-
-    /// The globs that excluded nothing.
-    fn unused(&self) -> Vec<String> {
-        self.globs
-            .iter()
-            .zip(&self.used)
-            .filter(|(_, n)| n.load(Ordering::Relaxed) == 0)
-            .map(|(g, _)| g.clone())
-            .collect()
     }
 }
 
@@ -277,6 +239,7 @@ pub fn run(file: &FlagsFile, opts: &ScanOptions) -> Result<ScanResult, ScanError
             let name = p.file_name()?.to_os_string();
             Some((name, std::fs::canonicalize(p).ok()?))
         }),
+        areas: Areas::new(file, opts),
     };
 
     let mut stats = Stats {
@@ -294,13 +257,16 @@ pub fn run(file: &FlagsFile, opts: &ScanOptions) -> Result<ScanResult, ScanError
     }
     files.sort_by(|a, b| (a.0, &a.1.path).cmp(&(b.0, &b.1.path)));
     stats.errors.sort();
-    stats.unused_excludes = excludes.unused();
+    stats.unused_excludes = excludes.globs.unused();
 
     let mut references = Vec::new();
     let mut undefined = Vec::new();
     for (_, f) in files {
         references.extend(f.refs);
         undefined.extend(f.undefined);
+    }
+    for r in &references {
+        stats.areas.add(r.area);
     }
     let referenced: HashSet<&str> = references.iter().map(|r| r.flag.as_str()).collect();
     let unreferenced = file
@@ -317,29 +283,6 @@ pub fn run(file: &FlagsFile, opts: &ScanOptions) -> Result<ScanResult, ScanError
         undefined,
         unreferenced,
     })
-}
-
-/// `path` made absolute and free of `.` and `..` without touching the file system, so
-/// entries and the flags file's directory compare as written (canonicalizing would
-/// resolve symbolic links in one and not the other).
-fn absolute(path: &Path) -> PathBuf {
-    use std::path::Component;
-    let joined = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        std::env::current_dir().map_or_else(|_| path.to_path_buf(), |d| d.join(path))
-    };
-    let mut out = PathBuf::new();
-    for c in joined.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 /// Walks one root with the parallel walker.
@@ -401,7 +344,7 @@ fn walk_root(plan: &Plan<'_>, root: &Root, excludes: &Arc<Excludes>) -> Pool {
             }
             let is_dir = e.file_type().is_some_and(|t| t.is_dir());
             let rel = e.path().strip_prefix(&base).unwrap_or(e.path());
-            if excludes.matches(&absolute(e.path()), rel, name, is_dir) {
+            if excludes.matches(&globs::absolute(e.path()), rel, name, is_dir) {
                 let c = if is_dir {
                     &counts.excluded_dirs
                 } else {
@@ -715,6 +658,7 @@ impl Worker<'_> {
         events.sort_by_key(at);
 
         let rel = self.rel(path);
+        let area = plan.areas.of(&globs::absolute(path), Path::new(&rel));
         let mut out = FileOut {
             path: rel,
             refs: Vec::new(),
@@ -742,6 +686,7 @@ impl Worker<'_> {
                         text: loc.text,
                         truncated: loc.truncated,
                         context,
+                        area,
                     });
                 }
                 Event::Undef {

@@ -636,3 +636,87 @@ fn exclude_globs_are_relative_to_the_flags_file_and_unused_ones_are_reported() {
         out.stderr
     );
 }
+
+#[test]
+fn references_in_tests_and_docs_do_not_keep_a_flag_alive() {
+    let flags = "version: 1\nsettings:\n  scan:\n    areas:\n      docs: [\"*.md\", \"*.txt\"]\nflags:\n  checkout:\n    type: operational\n    owner: o\n    description: d\n  search:\n    type: operational\n    owner: o\n    description: d\n";
+    let t = || {
+        Test::new()
+            .flags(flags)
+            .file("src/app.ts", "if (flags.search) {}\n")
+            .file("src/app.test.ts", "mock({ checkout: true });\n")
+            .file("tests/e2e.py", "checkout = True\n")
+            .file("notes.txt", "checkout is on\n")
+    };
+    let doc = t().args(["scan", "--format", "json"]).run().code(0).json();
+    let areas: Vec<(&str, &str)> = doc["references"]
+        .as_array()
+        .expect("references")
+        .iter()
+        .map(|r| {
+            (
+                r["path"].as_str().unwrap_or(""),
+                r["area"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        areas,
+        [
+            ("notes.txt", "docs"),
+            ("src/app.test.ts", "test"),
+            ("src/app.ts", "code"),
+            ("tests/e2e.py", "test")
+        ]
+    );
+    assert_eq!(
+        doc["stats"]["areas"],
+        serde_json::json!({"code": 1, "test": 2, "docs": 1})
+    );
+    let stale = t()
+        .args(["stale", "--scan", "--format", "json", "--now", "2026-01-01"])
+        .run()
+        .code(0)
+        .json();
+    let finding = stale["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["kind"] == "unreferenced")
+        .cloned()
+        .expect("unreferenced");
+    assert_eq!(finding["flag"], "checkout");
+    assert_eq!(
+        finding["message"],
+        "no production code references flag `checkout`; its remaining references are in tests (2) and docs (1)"
+    );
+    let summary = t().args(["scan", "--summary"]).run().code(0);
+    assert!(
+        summary.stdout.contains("references ┆ code ┆ test ┆ docs"),
+        "{}",
+        summary.stdout
+    );
+}
+
+#[test]
+fn a_common_word_key_is_reported_noisy() {
+    let flags =
+        "version: 1\nflags:\n  demo:\n    type: operational\n    owner: o\n    description: d\n";
+    let code: String = (0..12)
+        .map(|i| format!("// demo {i}: run the demo\n"))
+        .collect();
+    let out = Test::new()
+        .flags(flags)
+        .file("src/a.go", code)
+        .args(["stale", "--scan", "--format", "json", "--now", "2026-01-01"])
+        .run()
+        .code(0);
+    let doc = out.json();
+    assert_eq!(doc["findings"][0]["kind"], "noisy-key", "{}", out.stdout);
+    assert!(
+        doc["findings"][0]["action"]
+            .as_str()
+            .expect("action")
+            .contains("settings.scan.patterns"),
+    );
+}
