@@ -3,7 +3,9 @@
 //! CSV. Exit 0 whether or not references are found: `check` is the gate.
 
 use super::{Ctx, Outcome};
+use flagctl::diag::Code;
 use flagctl::error::{Error, Result};
+use flagctl::lifecycle;
 use flagctl::render::scan::{ScanView, human_bytes, stderr_report};
 use flagctl::scan::{self, Progress, Root, ScanOptions};
 use std::io::{IsTerminal, Write};
@@ -106,6 +108,13 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<Outcome> {
     ctx.emit(&view, format.render())?;
     if format != Format::Json {
         ctx.notes(&stderr_report(&result));
+        // A common-word key drowns its real references; say so where they are listed.
+        let refs = lifecycle::code_refs(&result.references, &[], |_| None);
+        for f in lifecycle::reference_findings(&loaded.file, &loaded.display, &refs) {
+            if f.kind == Code::NoisyKey {
+                ctx.note(&format!("note: {}; {}", f.message, f.action));
+            }
+        }
     }
     Ok(Outcome::Success)
 }
