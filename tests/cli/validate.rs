@@ -294,3 +294,34 @@ fn large_file_diagnostics_are_exact() {
         ]
     );
 }
+
+#[test]
+fn a_file_read_but_not_understood_is_exit_1_for_validate_and_2_for_the_rest() {
+    // The rule: `validate` reports what is wrong *in* a file it could read (not UTF-8,
+    // not YAML, not a flags file) as diagnostics, exit 1. A file it cannot read at all
+    // is exit 2, and so is any unusable file for every other command.
+    let latin1 = b"version: 1\nflags:\n  caf\xe9:\n    type: operational\n    owner: o\n";
+    let out = Test::new()
+        .file("flags.yaml", latin1.as_slice())
+        .args(["validate", "--format", "json"])
+        .run()
+        .code(1);
+    assert_eq!(out.json()["diagnostics"][0]["code"], "not-utf8");
+    let out = Test::new()
+        .file("flags.yaml", latin1.as_slice())
+        .args(["list"])
+        .run()
+        .code(2);
+    assert!(out.stderr.contains("not valid UTF-8"), "{}", out.stderr);
+    let out = Test::new()
+        .args(["validate", "--flags", "missing.yaml"])
+        .run()
+        .code(2);
+    assert!(out.stderr.starts_with("error: cannot read missing.yaml"), "{}", out.stderr);
+    let out = Test::new()
+        .file("dir/x", "")
+        .args(["validate", "--flags", "dir"])
+        .run()
+        .code(2);
+    assert!(out.stderr.contains("dir is a directory"), "{}", out.stderr);
+}
