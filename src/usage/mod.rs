@@ -46,3 +46,6 @@ pub fn write_json<W: std::io::Write>(out: &mut W, usage: &Usage) -> std::io::Res
     serde_json::to_writer_pretty(&mut *out, usage).map_err(std::io::Error::from)?;
     writeln!(out)
 }
+
+#[cfg(test)]
+mod tests;

@@ -11,7 +11,7 @@
 
 use super::acc::{Acc, Obs};
 use super::lines::LineParser;
-use super::time::{self, Nanos};
+use super::time::Nanos;
 use super::value::Val;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, Visitor};
@@ -151,13 +151,14 @@ impl<'de> Deserialize<'de> for Stamp {
                 }
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Stamp, E> {
-                let (neg, digits) = match v.strip_prefix('-') {
-                    Some(rest) => (true, rest),
-                    None => (false, v),
-                };
-                let n = time::parse_nanos(digits)
-                    .ok_or_else(|| E::custom(format!("`{v}` is not an integer")))?;
-                Ok(Stamp(if neg { -i128::from(n) } else { i128::from(n) }))
+                let digits = v.strip_prefix('-').unwrap_or(v);
+                let ok = !digits.is_empty()
+                    && digits.len() <= 38
+                    && digits.bytes().all(|b| b.is_ascii_digit());
+                match v.parse::<i128>() {
+                    Ok(n) if ok => Ok(Stamp(n)),
+                    _ => Err(E::custom(format!("`{v}` is not an integer"))),
+                }
             }
             fn visit_unit<E: de::Error>(self) -> Result<Stamp, E> {
                 Ok(Stamp(0))

@@ -155,9 +155,8 @@ pub fn read_source(
         Opened::Io(e) => io_err(e),
         Opened::Usage(e) => e,
     })?;
-    let head = read_head(&mut reader).map_err(io_err)?;
-    let mut rest = Cursor::new(head.clone()).chain(reader);
-    let detected = detect(&head, path)?;
+    let (head, detected) = detect_input(&mut reader, path)?;
+    let mut rest = Cursor::new(head).chain(reader);
     let mut source = Source {
         path: display,
         format: detected.format(),
@@ -235,31 +234,73 @@ fn decompress<'r>(
     }
 }
 
-/// The input up to and including its first non-blank line (or [`HEAD_MAX`] bytes).
-fn read_head(reader: &mut dyn Read) -> io::Result<Vec<u8>> {
-    let mut head = Vec::new();
-    let mut block = vec![0u8; 64 << 10];
-    let mut line_start = 0;
-    loop {
-        let n = match reader.read(&mut block) {
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        if n == 0 {
-            return Ok(head);
-        }
-        let scanned = head.len();
-        head.extend_from_slice(&block[..n]);
-        for nl in memchr::memchr_iter(b'\n', &head[scanned..]) {
-            let end = scanned + nl;
-            if !head[line_start..end].iter().all(u8::is_ascii_whitespace) {
-                return Ok(head);
+/// Lines looked at to detect a format when the first ones are malformed.
+const PROBE_LINES: usize = 64;
+
+/// The start of an input, read a line at a time for detection.
+struct Head {
+    bytes: Vec<u8>,
+    /// Where the line being read starts.
+    line_start: usize,
+    /// Non-blank complete lines read.
+    lines: usize,
+    /// No more to read (end of input, or [`HEAD_MAX`]).
+    done: bool,
+}
+
+impl Head {
+    /// Reads until one more non-blank line is complete; false once nothing is left.
+    fn more(&mut self, reader: &mut dyn Read) -> io::Result<bool> {
+        let want = self.lines + 1;
+        let mut block = vec![0u8; 64 << 10];
+        while !self.done {
+            let n = match reader.read(&mut block) {
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if n == 0 {
+                self.done = true;
+                break;
             }
-            line_start = end + 1;
+            let scanned = self.bytes.len();
+            self.bytes.extend_from_slice(&block[..n]);
+            for nl in memchr::memchr_iter(b'\n', &self.bytes[scanned..]) {
+                let end = scanned + nl;
+                if !self.bytes[self.line_start..end]
+                    .iter()
+                    .all(u8::is_ascii_whitespace)
+                {
+                    self.lines += 1;
+                }
+                self.line_start = end + 1;
+            }
+            if self.bytes.len() as u64 >= HEAD_MAX {
+                self.done = true;
+            }
+            if self.lines >= want {
+                return Ok(true);
+            }
         }
-        if head.len() as u64 >= HEAD_MAX {
-            return Ok(head);
+        Ok(false)
+    }
+}
+
+/// Detects the format, reading more lines while the first ones do not tell.
+fn detect_input(reader: &mut dyn Read, path: &Path) -> Result<(Vec<u8>, Detected), UsageError> {
+    let mut head = Head {
+        bytes: Vec::new(),
+        line_start: 0,
+        lines: 0,
+        done: false,
+    };
+    loop {
+        let more = head.more(reader).map_err(|source| UsageError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        if let Some(d) = detect(&head.bytes, !more || head.lines >= PROBE_LINES, path)? {
+            return Ok((head.bytes, d));
         }
     }
 }
@@ -351,34 +392,64 @@ fn classify(json: &[u8], path: &Path) -> Result<SourceFormat, UsageError> {
     }
 }
 
-/// Decides how to read an input from its first line.
-fn detect(head: &[u8], path: &Path) -> Result<Detected, UsageError> {
+/// The non-blank lines of `head`: complete ones, and the last one too when `all`.
+fn head_lines(head: &[u8], all: bool) -> Vec<&[u8]> {
+    let mut lines: Vec<&[u8]> = head.split(|b| *b == b'\n').collect();
+    if !all {
+        lines.pop();
+    }
+    lines
+        .into_iter()
+        .filter(|l| !l.iter().all(u8::is_ascii_whitespace))
+        .map(|l| l.trim_ascii())
+        .collect()
+}
+
+/// Decides how to read an input from its first lines; `None` asks for another line.
+/// `complete` says no more will come.
+fn detect(head: &[u8], complete: bool, path: &Path) -> Result<Option<Detected>, UsageError> {
     let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
-    let Some(start) = head.iter().position(|b| !b.is_ascii_whitespace()) else {
-        return Ok(Detected::Empty);
+    let lines = head_lines(head, complete);
+    let Some(first) = lines.first() else {
+        return Ok(complete.then_some(Detected::Empty));
     };
-    let rest = &head[start..];
-    let line = match memchr::memchr(b'\n', rest) {
-        Some(end) => &rest[..end],
-        None => rest,
+    let first_problem = match first.first() {
+        Some(b'{' | b'[') => match serde_json::from_slice::<IgnoredAny>(first) {
+            // A first line that is a whole JSON value means JSON Lines.
+            Ok(_) => match classify(first, path) {
+                Ok(f) => return Ok(Some(Detected::Lines(f))),
+                Err(e @ UsageError::Unsupported { .. }) => return Err(e),
+                Err(e) => e,
+            },
+            // One that ends before its value does starts a document over several lines.
+            Err(e) if e.classify() == serde_json::error::Category::Eof => {
+                return Ok(Some(Detected::Document));
+            }
+            Err(e) => unknown(path, format!("line 1 is not valid JSON: {e}")),
+        },
+        _ if plain::is_csv_header(first) => return Ok(Some(Detected::Csv)),
+        _ => {
+            return Err(unknown(
+                path,
+                "the first line is neither JSON nor a CSV header naming `flag` and `last_evaluated`",
+            ));
+        }
     };
-    match line.first() {
-        Some(b'{' | b'[') => {
-            // A first line that is a whole JSON value means JSON Lines; one that ends
-            // before its value does means a document over several lines.
-            match serde_json::from_slice::<IgnoredAny>(line) {
-                Ok(_) => classify(line, path).map(Detected::Lines),
-                Err(e) if e.classify() == serde_json::error::Category::Eof => {
-                    Ok(Detected::Document)
-                }
-                Err(e) => Err(unknown(path, format!("line 1 is not valid JSON: {e}"))),
+    // A malformed first line (JSON Lines whose first record is broken): the next
+    // lines tell; that line is then skipped like any other malformed line.
+    for line in &lines[1..] {
+        if serde_json::from_slice::<IgnoredAny>(line).is_ok() {
+            match classify(line, path) {
+                Ok(f) => return Ok(Some(Detected::Lines(f))),
+                Err(e @ UsageError::Unsupported { .. }) => return Err(e),
+                Err(_) => {}
             }
         }
-        _ if plain::is_csv_header(line) => Ok(Detected::Csv),
-        _ => Err(unknown(
-            path,
-            "the first line is neither JSON nor a CSV header naming `flag` and `last_evaluated`",
-        )),
+    }
+    if complete {
+        Err(first_problem)
+    } else {
+        Ok(None)
     }
 }
 
@@ -474,7 +545,8 @@ mod tests {
     use super::*;
 
     fn detected(text: &str) -> Result<Detected, UsageError> {
-        detect(text.as_bytes(), Path::new("x"))
+        let mut r = text.as_bytes();
+        detect_input(&mut r, Path::new("x")).map(|(_, d)| d)
     }
 
     #[test]

@@ -65,14 +65,6 @@ pub(crate) fn parse_time(text: &str) -> Result<Nanos, String> {
     from_datetime(t.with_timezone(&Utc)).ok_or_else(|| format!("`{text}` is out of range"))
 }
 
-/// Parses an OTLP `fixed64` nanosecond count written as a decimal string.
-pub(crate) fn parse_nanos(text: &str) -> Option<u64> {
-    if text.is_empty() || text.len() > 20 || !text.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    text.parse().ok()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -104,16 +96,5 @@ mod tests {
         let t = to_datetime(1_700_000_000_123_456_789);
         assert_eq!(rfc3339(t), "2023-11-14T22:13:20.123456789Z");
         assert_eq!(rfc3339(to_datetime(0)), "1970-01-01T00:00:00Z");
-    }
-
-    #[test]
-    fn nanos_are_digits_only() {
-        assert_eq!(
-            parse_nanos("1544712660300000000"),
-            Some(1_544_712_660_300_000_000)
-        );
-        assert_eq!(parse_nanos("-1"), None);
-        assert_eq!(parse_nanos(""), None);
-        assert_eq!(parse_nanos("99999999999999999999999"), None);
     }
 }
