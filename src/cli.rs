@@ -117,6 +117,8 @@ pub enum Command {
     Scan(ScanArgs),
     /// The monthly report: findings, references and history per owner, with cleanup plans
     Audit(AuditArgs),
+    /// Summarise production usage data (OpenTelemetry, Unleash metrics, CSV/JSONL summaries)
+    Usage(UsageArgs),
     /// Print the JSON Schema of flags.yaml, for editor completion
     Schema,
     /// Print shell completions
@@ -330,6 +332,27 @@ pub struct AuditArgs {
     /// Do not scan local code; use only --refs
     #[arg(long)]
     pub no_scan: bool,
+}
+
+/// `flagctl usage`.
+#[derive(Debug, Args)]
+pub struct UsageArgs {
+    /// Usage data: files, directories (read recursively) or `-` for stdin; formats are
+    /// detected from content, gzip from its magic bytes
+    #[arg(value_name = "PATH", required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Say which format was detected in each input and what it held (on stderr)
+    #[arg(long)]
+    pub explain_usage: bool,
+    /// Worker threads [default: one per CPU]
+    #[arg(
+        short = 'j',
+        long,
+        value_name = "N",
+        default_value_t = 0,
+        hide_default_value = true
+    )]
+    pub threads: usize,
 }
 
 /// `flagctl completions`.

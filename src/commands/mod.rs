@@ -14,6 +14,7 @@ pub mod scan;
 pub mod schema;
 pub mod stale;
 pub mod test;
+pub mod usage;
 pub mod validate;
 mod write;
 
@@ -149,6 +150,7 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
         Command::History(args) => history::run(&ctx, &args),
         Command::Audit(args) => audit::run(&ctx, &args),
         Command::Scan(args) => scan::run(&ctx, &args),
+        Command::Usage(args) => usage::run(&ctx, &args),
         Command::Schema => schema::run(&ctx),
         Command::Completions(args) => completions::run(&args),
     }

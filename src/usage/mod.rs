@@ -18,6 +18,7 @@
 mod acc;
 mod csv_out;
 mod error;
+mod explain;
 mod findings;
 mod lines;
 mod otlp;
@@ -29,8 +30,9 @@ mod time;
 mod unleash;
 mod value;
 
-pub use csv_out::write_csv;
+pub use csv_out::{CSV_HEADER, write_csv};
 pub use error::UsageError;
+pub use explain::{explain, warnings};
 pub use findings::{Rules, UsageFinding, UsageKind, findings};
 pub use read::{Input, Options, expand, read_bytes, read_paths};
 pub use source::{Compression, OtlpShapes, Skipped, Source, SourceFormat};
