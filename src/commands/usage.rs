@@ -53,7 +53,12 @@ const HEADER: [&str; 6] = [
 ];
 
 /// The window line and one row per flag.
-fn write_table<W: Write>(out: &mut W, data: &Usage, paint: Paint, quiet: bool) -> std::io::Result<()> {
+fn write_table<W: Write>(
+    out: &mut W,
+    data: &Usage,
+    paint: Paint,
+    quiet: bool,
+) -> std::io::Result<()> {
     if !quiet {
         match &data.window {
             Some(w) => writeln!(

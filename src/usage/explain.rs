@@ -34,8 +34,14 @@ pub fn explain(source: &Source) -> String {
         let mut parts = Vec::new();
         for (n, what) in [
             (o.log_event_name, "log records named by `eventName`"),
-            (o.log_event_attribute, "log records named by an `event.name` attribute"),
-            (o.log_unnamed, "log records with `feature_flag.key` and no event name"),
+            (
+                o.log_event_attribute,
+                "log records named by an `event.name` attribute",
+            ),
+            (
+                o.log_unnamed,
+                "log records with `feature_flag.key` and no event name",
+            ),
             (o.span_events, "`feature_flag` span events"),
         ] {
             if n > 0 {
@@ -47,7 +53,10 @@ pub fn explain(source: &Source) -> String {
         }
     }
     if source.skipped.count > 0 {
-        s.push_str(&format!(", {} skipped", plural(source.skipped.count, "line")));
+        s.push_str(&format!(
+            ", {} skipped",
+            plural(source.skipped.count, "line")
+        ));
     }
     s
 }
@@ -60,7 +69,11 @@ pub fn warnings(usage: &Usage, today: NaiveDate) -> Vec<String> {
         let k = &s.skipped;
         if k.count > 0 {
             let lines: Vec<String> = k.lines.iter().map(u64::to_string).collect();
-            let more = if k.count > k.lines.len() as u64 { ", ..." } else { "" };
+            let more = if k.count > k.lines.len() as u64 {
+                ", ..."
+            } else {
+                ""
+            };
             out.push(format!(
                 "{}: skipped {} that could not be read (line {}{more}): {}",
                 s.path,
