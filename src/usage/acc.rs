@@ -223,22 +223,21 @@ impl Acc {
             service: self.names.opt(obs.service),
         };
         self.scratch = scratch;
-        if other {
+        let full = self
+            .per_flag
+            .get(&flag)
+            .is_some_and(|n| *n >= MAX_SERIES_PER_FLAG);
+        // Only a flag at the limit pays for the extra lookup.
+        if other || (full && !self.series.contains_key(&key)) {
             key.kind = Kind::Other;
             key.value = NONE;
             key.variant = NONE;
         }
-        if !self.series.contains_key(&key) {
-            let n = self.per_flag.entry(flag).or_insert(0);
-            if *n >= MAX_SERIES_PER_FLAG {
-                key.kind = Kind::Other;
-                key.value = NONE;
-                key.variant = NONE;
-            } else {
-                *n += 1;
-            }
-        }
-        self.series.entry(key).or_insert_with(SeriesAcc::new)
+        let per_flag = &mut self.per_flag;
+        self.series.entry(key).or_insert_with(|| {
+            *per_flag.entry(flag).or_insert(0) += 1;
+            SeriesAcc::new()
+        })
     }
 
     /// Counts `n` evaluations at instant `t` (widening the window).

@@ -575,9 +575,11 @@ fn keep_value(flag: &Flag, seen: &ValueCount) -> Option<Value> {
         };
     }
     let name = seen.variant.as_deref()?;
+    // A variant named after a stringified value (`true`, `300`).
+    let parsed: Option<Value> = serde_json::from_str(name).ok();
     [on, off].into_iter().find(|v| match v {
         Value::String(s) => s == name,
-        other => other.to_string() == name,
+        other => parsed.as_ref() == Some(other),
     })
 }
 

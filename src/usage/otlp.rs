@@ -202,9 +202,7 @@ impl<'a> Attrs<'a> {
                 "feature_flag.result.value" => a.value = Some(raw),
                 "error.type" => a.error = true,
                 "feature_flag.result.reason" | "feature_flag.evaluation.reason" => {
-                    if string(raw)?.is_some_and(|r| r.eq_ignore_ascii_case("error")) {
-                        a.error = true;
-                    }
+                    a.error |= string(raw)?.is_some_and(|r| r.eq_ignore_ascii_case("error"));
                 }
                 _ => {}
             }
@@ -380,7 +378,9 @@ impl LineParser for Otlp {
         if memchr::memmem::find(line, b"feature_flag").is_none() {
             return Ok(());
         }
-        let req: Request<'_> = serde_json::from_slice(line).map_err(|e| e.to_string())?;
+        // One UTF-8 check of the whole line is cheaper than one per string.
+        let text = std::str::from_utf8(line).map_err(|e| format!("not UTF-8: {e}"))?;
+        let req: Request<'_> = serde_json::from_str(text).map_err(|e| e.to_string())?;
         let mut services: Vec<Option<Cow<'_, str>>> = Vec::new();
         let mut found: Vec<Found<'_>> = Vec::new();
         for rl in &req.resource_logs {

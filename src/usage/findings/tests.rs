@@ -254,3 +254,22 @@ fn no_data_means_no_findings() {
     let u = read_bytes(b"").unwrap();
     assert!(run(&u, "2026-04-01", None).is_empty());
 }
+
+#[test]
+fn a_variant_named_after_a_value_keeps_that_value() {
+    // Older span events carry only `feature_flag.variant`, often the stringified value.
+    let line =
+        r#"{"flag":"new-checkout","last_evaluated":"2026-03-30","count":2000,"variant":"true"}"#;
+    let f = of(
+        &run(&usage(&[line]), "2026-04-01", None),
+        UsageKind::Constant,
+        "new-checkout",
+    )
+    .unwrap();
+    assert_eq!(f.keep, Some(serde_json::json!(true)));
+    assert!(
+        f.message.contains("returned only variant `true`"),
+        "{}",
+        f.message
+    );
+}
