@@ -13,13 +13,7 @@ fn plural(n: u64, word: &str) -> String {
 pub fn explain(source: &Source) -> String {
     let mut s = format!("{}: {}", source.path, source.format);
     if let Some(c) = source.compression {
-        s.push_str(&format!(
-            " ({})",
-            serde_json::to_value(c)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default()
-        ));
+        s.push_str(&format!(" ({})", c.as_str()));
     }
     if source.format == SourceFormat::Empty {
         return s;

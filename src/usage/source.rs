@@ -79,6 +79,15 @@ pub enum Compression {
     Gzip,
 }
 
+impl Compression {
+    /// The name used in JSON and messages.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Compression::Gzip => "gzip",
+        }
+    }
+}
+
 /// Lines (or records) that could not be read and were skipped.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Skipped {

@@ -443,3 +443,47 @@ fn recent_values_never_overstate_the_evidence() {
     assert_eq!(r.values.len(), 1);
     assert_eq!(r.evaluations, 640);
 }
+
+#[test]
+fn mutated_inputs_never_panic() {
+    // A cheap stand-in for the fuzz target until it runs: flip, drop and cut bytes of
+    // every format and read the result.
+    let summary = {
+        let u = read_bytes(otlp_sample().as_bytes()).unwrap();
+        let mut out = Vec::new();
+        write_json(&mut out, &u).unwrap();
+        out
+    };
+    let unleash_doc = serde_json::to_vec_pretty(&[unleash(
+        "web",
+        "2026-03-01T10:00:00Z",
+        "2026-03-02T10:00:00Z",
+        json!({"a": {"yes": 1, "no": 2, "variants": {"x": 1}}}),
+    )])
+    .unwrap();
+    let seeds: Vec<Vec<u8>> = vec![
+        otlp_sample().into_bytes(),
+        gzip(otlp_sample().as_bytes()),
+        summary,
+        unleash_doc,
+        b"flag,last_evaluated,count,value\na,2026-03-01,3,true\n".to_vec(),
+    ];
+    let mut rng = fastrand::Rng::with_seed(13);
+    for i in 0..1500 {
+        let mut data = seeds[i % seeds.len()].clone();
+        for _ in 0..rng.usize(1..8) {
+            if data.is_empty() {
+                break;
+            }
+            let at = rng.usize(..data.len());
+            match rng.u8(..3) {
+                0 => data[at] = rng.u8(..),
+                1 => {
+                    data.remove(at);
+                }
+                _ => data.truncate(at),
+            }
+        }
+        let _ = read_bytes(&data);
+    }
+}
