@@ -1,21 +1,31 @@
-//! Errors that stop a command (exit code 2). Problems *in* a flags file are
-//! [`Diagnostic`](crate::report::Diagnostic)s instead, so they can all be reported.
+//! Errors that stop a service (the CLI maps them to exit code 2). Problems *in* a
+//! flags file are [`Diagnostic`](crate::diag::Diagnostic)s instead, so they can all be
+//! reported. The lower modules have their own error types ([`ModelError`],
+//! [`GitError`], [`ScanError`], [`WriteError`]); this one joins them for the services
+//! above them, so no lower module depends on it.
 
+use crate::fsutil::WriteError;
+use crate::git::GitError;
+use crate::model::ModelError;
+use crate::scan::ScanError;
 use std::path::PathBuf;
 
 /// Why flagctl could not do its job.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// No flags file was found by walking up from the current directory.
-    #[error(
-        "no flags.yaml found in {} or any parent directory; pass --flags PATH or set FLAGCTL_FLAGS",
-        .start.display()
-    )]
-    NotFound {
-        /// Where the search started.
-        start: PathBuf,
-    },
-    /// A file could not be read or written.
+    /// The flags file could not be found, read or edited.
+    #[error(transparent)]
+    Model(#[from] ModelError),
+    /// Git could not answer (not a repository, unknown revision, shallow clone, ...).
+    #[error(transparent)]
+    Git(#[from] GitError),
+    /// A scan could not run.
+    #[error(transparent)]
+    Scan(#[from] ScanError),
+    /// Usage data could not be read.
+    #[error(transparent)]
+    UsageData(#[from] crate::usage::UsageError),
+    /// A file other than the flags file could not be read or written.
     #[error("cannot {action} {}: {source}", .path.display())]
     Io {
         /// read, write, ...
@@ -43,14 +53,11 @@ pub enum Error {
         /// The file, as shown to the user.
         file: String,
         /// The step that failed and why.
-        source: crate::fsutil::WriteError,
+        source: WriteError,
     },
-    /// Bad command-line usage that clap cannot express (unknown flag key, bad date).
+    /// A request that cannot be met as given (an unknown flag key, a bad date).
     #[error("{0}")]
     Usage(String),
-    /// Git could not answer (not a repository, unknown revision, shallow clone, ...).
-    #[error("{0}")]
-    Git(#[from] crate::git::GitError),
     /// Writing output failed (other than a closed pipe, which is not an error).
     #[error("cannot write output: {0}")]
     Output(std::io::Error),
@@ -64,6 +71,12 @@ impl Error {
             path: path.into(),
             source,
         }
+    }
+
+    /// Whether this is a write into a closed pipe (`flagctl scan | head`), which is not
+    /// a failure.
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, Error::Output(e) if e.kind() == std::io::ErrorKind::BrokenPipe)
     }
 }
 

@@ -1,65 +1,43 @@
 //! flagctl: the lifecycle of feature flags kept in a git-versioned `flags.yaml`.
 //!
-//! The binary is a thin wrapper around [`run`]. Library modules return typed errors
-//! ([`error::Error`]) and [`report::Diagnostic`]s; only `main` turns them into text
-//! and exit codes.
+//! This is the core library; the `flagctl` binary is a thin command line over it.
+//! Each capability is a service that returns a typed report, and [`render`] turns any
+//! report into each output format. `docs/architecture.md` maps the modules and the
+//! direction of their dependencies.
+//!
+//! Evaluating a flag from Rust code, without the command line:
+//!
+//! ```
+//! use flagctl::eval::{Context, Engine, Reason};
+//! use flagctl::model::load_text;
+//!
+//! let yaml = "version: 1\nflags:\n  new-checkout:\n    type: release\n    owner: web\n    \
+//!             expires: 2030-01-01\n    description: New checkout\n    rollout: 50\n";
+//! let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+//! let loaded = load_text("flags.yaml".as_ref(), "flags.yaml", yaml, today);
+//! assert!(!loaded.has_errors());
+//!
+//! let engine = Engine::new(&loaded.file);
+//! let flag = engine.prepare(loaded.file.flag("new-checkout").unwrap(), None);
+//! let mut context = Context::new();
+//! context.insert("userId".into(), "123".into());
+//! let result = engine.evaluate(&flag, &context, None, None);
+//! assert_eq!(result.reason, Reason::Split);
+//! assert!(result.bucket.is_some());
+//! ```
 
 pub mod audit;
 pub mod changes;
-pub mod cli;
-pub mod commands;
+pub mod diag;
 pub mod error;
 pub mod eval;
 pub mod fsutil;
 pub mod git;
 pub mod lifecycle;
 pub mod model;
-pub mod report;
+pub mod par;
+pub mod render;
 pub mod scan;
 pub mod suggest;
+pub mod text;
 pub mod usage;
-
-use clap::Parser;
-use std::ffi::OsString;
-
-/// How a command ended when it did its job.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    /// Exit 0: success, nothing found.
-    Success,
-    /// Exit 1: findings (validation errors, failed check or test).
-    Findings,
-}
-
-impl Outcome {
-    /// The process exit code.
-    pub fn code(self) -> u8 {
-        match self {
-            Outcome::Success => 0,
-            Outcome::Findings => 1,
-        }
-    }
-}
-
-/// Parses `args` and runs the command. Clap's own errors (bad usage, `--help`,
-/// `--version`) are printed here and mapped to exit 2 and 0.
-pub fn run<I, T>(args: I) -> Result<Outcome, error::Error>
-where
-    I: IntoIterator<Item = T>,
-    T: Into<OsString> + Clone,
-{
-    let cli = match cli::Cli::try_parse_from(args) {
-        Ok(cli) => cli,
-        Err(e) => {
-            let usage = e.use_stderr();
-            // Printing help into a closed pipe is not an error either.
-            let _ = e.print();
-            return if usage {
-                Err(error::Error::Usage(String::new()))
-            } else {
-                Ok(Outcome::Success)
-            };
-        }
-    };
-    commands::dispatch(cli)
-}

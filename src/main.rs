@@ -1,7 +1,8 @@
 //! The `flagctl` binary: parse, run, map the outcome to an exit code.
 
-use flagctl::error::Error;
-use std::io::{ErrorKind, Write};
+mod cli;
+
+use std::io::Write;
 use std::process::ExitCode;
 
 // Loading a large flags file makes hundreds of thousands of small allocations; the
@@ -10,11 +11,12 @@ use std::process::ExitCode;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    match flagctl::run(std::env::args_os()) {
+    match cli::run(std::env::args_os()) {
         Ok(outcome) => ExitCode::from(outcome.code()),
         // `flagctl scan | head` closes the pipe early; that is not a failure.
-        Err(Error::Output(e)) if e.kind() == ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-        Err(Error::Usage(msg)) if msg.is_empty() => ExitCode::from(2),
+        Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
+        // Clap has already printed its own usage errors.
+        Err(flagctl::error::Error::Usage(msg)) if msg.is_empty() => ExitCode::from(2),
         Err(e) => {
             let _ = writeln!(std::io::stderr(), "error: {e}");
             ExitCode::from(2)

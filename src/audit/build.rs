@@ -3,20 +3,21 @@
 //! module decides what the report says.
 
 use super::*;
+use crate::diag::Code;
 use crate::git::{Change as GitChange, FileHistory};
-use crate::lifecycle::{self, CodeRef, Facts, Finding, Kind};
-use crate::model::{FlagState, FlagsFile};
-use crate::report::JSON_VERSION;
+use crate::lifecycle::keep::{self, Decision};
+use crate::lifecycle::{self, CodeRef, Facts, Finding};
+use crate::model::{Flag, FlagsFile};
 use crate::scan::{Reference, Undefined};
 use std::collections::{BTreeSet, HashMap};
 
 /// Finding kinds that make a flag stale for the health score and call for a plan.
-const STALE: [Kind; 5] = [
-    Kind::Expired,
-    Kind::Overdue,
-    Kind::Launched,
-    Kind::Dead,
-    Kind::Unreferenced,
+const STALE: [Code; 5] = [
+    Code::Expired,
+    Code::Overdue,
+    Code::Launched,
+    Code::Dead,
+    Code::Unreferenced,
 ];
 
 /// References gathered from local scans and `--refs` files, each root labelled with
@@ -129,15 +130,12 @@ pub fn build(input: &Inputs) -> Audit {
         if !seen.insert(flag.key.as_str()) {
             continue;
         }
-        let type_name = flag.kind().map(|t| t.as_str().to_string());
-        *summary
-            .by_type
-            .entry(type_name.clone().unwrap_or_else(|| "unknown".into()))
-            .or_default() += 1;
+        let type_name = flag.kind().map_or("unknown", |t| t.as_str());
+        *summary.by_type.entry(type_name.to_string()).or_default() += 1;
         let state = flag.targeting.state();
         *summary
             .by_state
-            .entry(state_group(state).to_string())
+            .entry(state.group().to_string())
             .or_default() += 1;
         let created = lifecycle::created(flag, input.facts);
         let age_days = created.map(|(d, _)| (input.today - d).num_days());
@@ -151,7 +149,7 @@ pub fn build(input: &Inputs) -> Audit {
             }
         }
         let mine: &[&Finding] = by_flag.get(flag.key.as_str()).map_or(&[], Vec::as_slice);
-        let kinds: BTreeSet<Kind> = mine.iter().map(|f| f.kind).collect();
+        let kinds: BTreeSet<Code> = mine.iter().map(|f| f.kind).collect();
         if kinds.iter().any(|k| STALE.contains(k)) {
             stale_flags += 1;
         }
@@ -161,14 +159,14 @@ pub fn build(input: &Inputs) -> Audit {
             .iter()
             .map(|e| crate::scan::shown_path(&e.root, &e.path))
             .collect();
-        let plan = plan(&flag.key, state, &kinds, edits.clone());
+        let plan = plan(flag, &kinds, edits.clone());
         let entry = FlagEntry {
             flag: flag.key.clone(),
             line: flag.pos.line,
-            flag_type: type_name,
-            state: state.to_string(),
+            flag_type: flag.kind(),
+            state,
             created: created.map(|(d, _)| d),
-            created_source: created.map(|(_, s)| s.to_string()),
+            created_source: created.map(|(_, s)| s),
             age_days,
             expires: flag.expires.as_ref().map(|e| e.value),
             days_left: flag
@@ -220,7 +218,6 @@ pub fn build(input: &Inputs) -> Audit {
     let mut undefined: Vec<Location> = input.refs.undefined.iter().map(Location::from).collect();
     undefined.sort();
     Audit {
-        version: JSON_VERSION,
         today: input.today,
         file: input.display.to_string(),
         service: file.settings.service.as_ref().map(|s| s.value.clone()),
@@ -232,27 +229,16 @@ pub fn build(input: &Inputs) -> Audit {
     }
 }
 
-/// `partial 10%` and `partial 50%` count as one state in the summary.
-fn state_group(state: FlagState) -> &'static str {
-    match state {
-        FlagState::Killed => "killed",
-        FlagState::Off => "off",
-        FlagState::Partial(_) => "partial",
-        FlagState::Targeted => "targeted",
-        FlagState::On => "on",
-    }
-}
-
 /// One line per finding kind; references found several times are counted.
 fn brief(findings: &[&Finding]) -> Vec<FindingBrief> {
     let mut out: Vec<(FindingBrief, usize)> = Vec::new();
     for f in findings {
-        match out.iter_mut().find(|(b, _)| b.kind == f.kind.as_str()) {
+        match out.iter_mut().find(|(b, _)| b.kind == f.kind) {
             Some((_, n)) => *n += 1,
             None => out.push((
                 FindingBrief {
-                    kind: f.kind.as_str().to_string(),
-                    severity: f.severity.as_str().to_string(),
+                    kind: f.kind,
+                    severity: f.severity,
                     message: f.message.clone(),
                 },
                 1,
@@ -270,43 +256,73 @@ fn brief(findings: &[&Finding]) -> Vec<FindingBrief> {
 }
 
 /// The cleanup plan, when a stale finding says the flag should go.
-fn plan(key: &str, state: FlagState, kinds: &BTreeSet<Kind>, edits: Vec<Location>) -> Option<Plan> {
+fn plan(flag: &Flag, kinds: &BTreeSet<Code>, edits: Vec<Location>) -> Option<Plan> {
     if !kinds.iter().any(|k| STALE.contains(k)) {
         return None;
     }
-    let has_code = !edits.is_empty();
-    let (action, keep) = if kinds.contains(&Kind::Dead) {
-        (
-            "Remove the flag and the code behind it: it has been off for everyone long enough.",
-            "off",
-        )
-    } else if kinds.contains(&Kind::Launched) {
-        (
-            "Remove the flag and keep the code it enables: it has been on for everyone long enough.",
-            "on",
-        )
-    } else if !has_code {
-        ("Delete the flag from flags.yaml: no code uses it.", "")
-    } else {
-        match state {
-            FlagState::On => (
-                "Remove the flag and keep the on path: it is fully rolled out.",
-                "on",
-            ),
-            FlagState::Off | FlagState::Killed => (
-                "Remove the flag and the code behind it: it is off for everyone.",
-                "off",
-            ),
-            FlagState::Partial(_) | FlagState::Targeted => (
-                "Finish the rollout (or roll it back), then remove the flag: it is still partially on.",
-                "decide",
-            ),
+    let key = &flag.key;
+    let remove_command = format!("flagctl remove {key}");
+    if edits.is_empty() {
+        return Some(Plan {
+            action: "Delete the flag from flags.yaml: no code uses it.".into(),
+            keep: None,
+            kept: None,
+            candidates: Vec::new(),
+            edits,
+            remove_command,
+        });
+    }
+    let (action, keep, kept, candidates) = match keep::decide(flag) {
+        Decision::Keep(Keep::Off, kept) => {
+            let why = if kinds.contains(&Code::Dead) {
+                "it has been off for everyone long enough"
+            } else {
+                "it is off for everyone"
+            };
+            (
+                format!("Remove the flag and the code behind it: {why}."),
+                Some(Keep::Off),
+                Some(kept),
+                Vec::new(),
+            )
+        }
+        Decision::Keep(Keep::On, kept) => {
+            let why = if kinds.contains(&Code::Launched) {
+                "it has been on for everyone long enough"
+            } else {
+                "it serves the same value to everyone"
+            };
+            let what = match &kept.variant {
+                Some(v) => format!("variant `{v}`"),
+                None => format!("`{}`", kept.value),
+            };
+            (
+                format!("Remove the flag and keep the code path that serves {what}: {why}."),
+                Some(Keep::On),
+                Some(kept),
+                Vec::new(),
+            )
+        }
+        Decision::Undecided(candidates) => {
+            let split = candidates.iter().filter(|c| c.variant.is_some()).count() > 1;
+            let action = if split {
+                format!(
+                    "Decide which variant wins, then rewrite the code to serve it and run `{remove_command}`."
+                )
+            } else {
+                format!(
+                    "Finish the rollout (or roll it back) and decide which value stays, then rewrite the code and run `{remove_command}`."
+                )
+            };
+            (action, None, None, candidates)
         }
     };
     Some(Plan {
-        action: action.to_string(),
-        keep: (has_code && !keep.is_empty()).then(|| keep.to_string()),
+        action,
+        keep,
+        kept,
+        candidates,
         edits,
-        remove_command: format!("flagctl remove {key}"),
+        remove_command,
     })
 }

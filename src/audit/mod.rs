@@ -1,21 +1,24 @@
 //! The monthly audit: lifecycle findings, code references and git history joined
 //! into one report per owner, with a cleanup plan for every flag to retire.
-//! [`report`] builds it; `markdown`, `html` and `table` render it; JSON is its serde form.
+//! [`collect`] gathers the inputs, [`build`] decides what the report says; the
+//! renderers live in `render::audit`, and JSON is its serde form.
 
 pub mod build;
-pub mod html;
-pub mod markdown;
+pub mod collect;
 
+use crate::diag::{Code, Severity};
+use crate::lifecycle::Source;
+pub use crate::lifecycle::keep::{Candidate, Keep};
+use crate::model::{FlagState, FlagType};
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// The whole audit report (`flagctl audit --format json`).
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Audit {
-    /// JSON format version.
-    pub version: u32,
     /// "Today" the report was made for.
+    #[serde(skip)]
     pub today: NaiveDate,
     /// The flags file.
     pub file: String,
@@ -34,7 +37,7 @@ pub struct Audit {
 }
 
 /// The report's summary.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Summary {
     /// Number of flags.
     pub flags: usize,
@@ -56,7 +59,7 @@ pub struct Summary {
 }
 
 /// A flag added or removed by a commit.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Change {
     /// Flag key.
     pub flag: String,
@@ -69,7 +72,7 @@ pub struct Change {
 }
 
 /// A flag and its age.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Aged {
     /// Flag key.
     pub flag: String,
@@ -80,7 +83,7 @@ pub struct Aged {
 }
 
 /// The flags of one owner.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct OwnerSection {
     /// The owner (team).
     pub owner: String,
@@ -89,7 +92,7 @@ pub struct OwnerSection {
 }
 
 /// One flag in the report.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct FlagEntry {
     /// Flag key.
     pub flag: String,
@@ -97,13 +100,14 @@ pub struct FlagEntry {
     pub line: u32,
     /// Flag type.
     #[serde(rename = "type")]
-    pub flag_type: Option<String>,
+    pub flag_type: Option<FlagType>,
     /// on, off, killed, partial N%, targeted.
-    pub state: String,
+    #[serde(serialize_with = "crate::text::serialize_display")]
+    pub state: FlagState,
     /// When it was created.
     pub created: Option<NaiveDate>,
     /// `file` when written in flags.yaml, `git` when inferred from history.
-    pub created_source: Option<String>,
+    pub created_source: Option<Source>,
     /// Days since `created`.
     pub age_days: Option<i64>,
     /// `expires`.
@@ -121,25 +125,30 @@ pub struct FlagEntry {
 }
 
 /// A finding as shown in the report.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct FindingBrief {
     /// Finding kind.
-    pub kind: String,
+    pub kind: Code,
     /// `error` or `warning`.
-    pub severity: String,
+    pub severity: Severity,
     /// What is wrong.
     pub message: String,
 }
 
 /// The cleanup plan of one flag.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Plan {
     /// The recommended action, one sentence.
     pub action: String,
-    /// Which code path to keep where the flag is checked: `on`, `off`, or `decide`
-    /// (partially rolled out: the owner must choose first); absent when the code has
-    /// no references.
-    pub keep: Option<String>,
+    /// Which code path to keep where the flag is checked: `on` or `off`; `null` when
+    /// flags.yaml cannot decide (a split, a partial rollout, targeting) and the owner
+    /// must choose among `candidates` first.
+    pub keep: Option<Keep>,
+    /// What the kept path serves, when `keep` is decided.
+    pub kept: Option<Candidate>,
+    /// The values the owner chooses among, when `keep` is not decided.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub candidates: Vec<Candidate>,
     /// Every code location to edit, sorted.
     pub edits: Vec<Location>,
     /// The command to run last, once the code no longer uses the flag.
@@ -147,7 +156,7 @@ pub struct Plan {
 }
 
 /// A place in code.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Location {
     /// Scan root.
     pub root: String,
@@ -174,19 +183,13 @@ impl Location {
     }
 }
 
-// Lines and columns past u32 would need a file far beyond the scanner's size limit;
-// saturate rather than wrap.
-fn to_u32(n: u64) -> u32 {
-    u32::try_from(n).unwrap_or(u32::MAX)
-}
-
 impl From<&crate::scan::Reference> for Location {
     fn from(r: &crate::scan::Reference) -> Self {
         Location {
             root: r.root.clone(),
             path: r.path.clone(),
-            line: to_u32(r.line),
-            column: to_u32(r.column),
+            line: crate::diag::Pos::saturating(r.line, r.column).line,
+            column: crate::diag::Pos::saturating(r.line, r.column).column,
             flag: r.flag.clone(),
             text: r.text.trim().to_string(),
         }
@@ -198,8 +201,8 @@ impl From<&crate::scan::Undefined> for Location {
         Location {
             root: u.root.clone(),
             path: u.path.clone(),
-            line: to_u32(u.line),
-            column: to_u32(u.column),
+            line: crate::diag::Pos::saturating(u.line, u.column).line,
+            column: crate::diag::Pos::saturating(u.line, u.column).column,
             flag: u.key.clone(),
             text: u.text.trim().to_string(),
         }

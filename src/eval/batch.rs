@@ -1,4 +1,4 @@
-//! Batch evaluation of JSON Lines contexts (design 3.4): one chunk of complete lines
+//! Batch evaluation of JSON Lines contexts: one chunk of complete lines
 //! in, the results (jsonl text, or counts for `--summary`) out. Chunks are independent,
 //! so the command can process several in parallel and write them in order.
 

@@ -1,4 +1,4 @@
-//! Matching compiled `when` conditions (design 3.2) against a context.
+//! Matching compiled `when` conditions (`docs/evaluation.md`, conditions) against a context.
 //!
 //! Semantics worth knowing:
 //! - a missing attribute (absent or JSON `null`) fails every operator except `neq`,
@@ -95,6 +95,7 @@ fn scalar_holds(op: &Operator, a: &Value, ignore_case: bool) -> bool {
             .is_ok_and(|ip| nets.iter().any(|n| n.contains(ip))),
         // Handled before the per-element dispatch.
         Operator::Neq(_) | Operator::NotIn(_) | Operator::Exists(_) => false,
+        Operator::Unsatisfiable { .. } => false,
     }
 }
 
@@ -300,7 +301,8 @@ mod tests {
             assert!(holds(semver(SemverOp::Gt, w[0]), json!(w[1])));
         }
         assert!(holds(semver(SemverOp::Eq, "1.2.3"), json!("1.2.3+build.7")));
-        assert!(holds(semver(SemverOp::Gte, "1.2.3"), json!("v1.2.3")));
+        // As in the SDKs, a leading `v` makes the attribute no version.
+        assert!(!holds(semver(SemverOp::Gte, "1.2.3"), json!("v1.2.3")));
         assert!(holds(semver(SemverOp::Lte, "1.2.3"), json!("1.2.3")));
         assert!(!holds(semver(SemverOp::Lt, "5.2.0"), json!("5.2")));
         assert!(!holds(semver(SemverOp::Lt, "5.2.0"), json!(5)));

@@ -1,11 +1,11 @@
-//! Contexts (design 3.4): the attribute maps flags are evaluated against, how
+//! Contexts: the attribute maps flags are evaluated against, how
 //! attributes are looked up, how `--context key=value` is read, and the named contexts
 //! file (`fixtures/contexts.yaml`). Decoding works on text; reading files is the
 //! commands' job.
 
+use crate::diag::{Code, Diagnostic, Pos};
 use crate::model::decode::{Decoder, valid_key};
 use crate::model::yaml::{self, Kind};
-use crate::report::{Diagnostic, Pos};
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 
@@ -46,10 +46,11 @@ pub fn lookup<'c, C: Attributes + ?Sized>(
 
 /// The bucketing attribute rendered as the string that is hashed: strings as they
 /// are, integers in decimal, booleans as `true`/`false`, whole floats as integers
-/// (as JavaScript's `String(1.0)` gives `1`), anything else as JSON text.
-pub fn bucket_text(v: &Value) -> Cow<'_, str> {
-    match v {
-        Value::String(s) => Cow::Borrowed(s),
+/// (as JavaScript's `String(1.0)` gives `1`). A list or an object is no bucketing key
+/// (`None`): the SDKs refuse it rather than hash its JSON text.
+pub fn bucket_text(v: &Value) -> Option<Cow<'_, str>> {
+    Some(match v {
+        Value::String(s) => Cow::Borrowed(s.as_str()),
         Value::Bool(true) => Cow::Borrowed("true"),
         Value::Bool(false) => Cow::Borrowed("false"),
         Value::Number(n) => {
@@ -66,8 +67,8 @@ pub fn bucket_text(v: &Value) -> Cow<'_, str> {
                 }
             }
         }
-        other => Cow::Owned(other.to_string()),
-    }
+        Value::Array(_) | Value::Object(_) | Value::Null => return None,
+    })
 }
 
 /// A `--context` value: numbers and booleans become those, anything else a string.
@@ -168,7 +169,7 @@ pub fn decode_contexts(file: &str, text: &str) -> (NamedContexts, Vec<Diagnostic
             if !valid_key(&name) {
                 dec.error(
                     key.pos,
-                    "invalid-key",
+                    Code::InvalidKey,
                     format!("context name `{name}` must be letters, digits, `.`, `_`, `:` or `-`"),
                 );
                 continue;
@@ -176,7 +177,7 @@ pub fn decode_contexts(file: &str, text: &str) -> (NamedContexts, Vec<Diagnostic
             if let Some((_, first, _)) = out.entries.iter().find(|(n, _, _)| *n == name) {
                 dec.error(
                     key.pos,
-                    "duplicate-key",
+                    Code::DuplicateKey,
                     format!(
                         "context `{name}` is defined twice (first on line {}); rename or remove one",
                         first.line
@@ -233,12 +234,17 @@ mod tests {
 
     #[test]
     fn bucket_text_renders_scalars() {
-        assert_eq!(bucket_text(&json!("u-1")), "u-1");
-        assert_eq!(bucket_text(&json!(123)), "123");
-        assert_eq!(bucket_text(&json!(-5)), "-5");
-        assert_eq!(bucket_text(&json!(12.0)), "12");
-        assert_eq!(bucket_text(&json!(1.5)), "1.5");
-        assert_eq!(bucket_text(&json!(true)), "true");
+        assert_eq!(bucket_text(&json!("u-1")).as_deref(), Some("u-1"));
+        assert_eq!(bucket_text(&json!(123)).as_deref(), Some("123"));
+        assert_eq!(bucket_text(&json!(-5)).as_deref(), Some("-5"));
+        assert_eq!(bucket_text(&json!(12.0)).as_deref(), Some("12"));
+        assert_eq!(bucket_text(&json!(1.5)).as_deref(), Some("1.5"));
+        assert_eq!(bucket_text(&json!(true)).as_deref(), Some("true"));
+        assert_eq!(
+            bucket_text(&json!(["u-1", "u-2"])),
+            None,
+            "a list is no bucketing key"
+        );
     }
 
     #[test]
@@ -268,7 +274,7 @@ mod tests {
         assert_eq!(named.names().collect::<Vec<_>>(), ["admin", "empty"]);
         assert_eq!(named.get("admin").map(|c| c.len()), Some(2));
         let codes: Vec<_> = diags.iter().map(|d| (d.line, d.code)).collect();
-        assert_eq!(codes, [(4, "invalid-type"), (5, "duplicate-key")]);
+        assert_eq!(codes, [(4, Code::InvalidType), (5, Code::DuplicateKey)]);
         let (_, diags) = decode_contexts("c.yaml", "contxts: {}\n");
         assert!(
             diags[0].message.contains("did you mean `contexts`"),

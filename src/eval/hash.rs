@@ -1,4 +1,4 @@
-//! Buckets (design 3.3): MurmurHash3 x86 32-bit over `"{salt}:{value}"`, exactly as the
+//! Buckets (`docs/evaluation.md`): MurmurHash3 x86 32-bit over `"{salt}:{value}"`, as the
 //! seed's `isFeatureEnabled` and Unleash's `normalizedHash` compute them, so a context
 //! lands in the same bucket here as in every service using those SDKs.
 
@@ -82,7 +82,7 @@ mod tests {
     }
 
     #[test]
-    fn design_vectors() {
+    fn documented_vectors() {
         assert_eq!(rollout_bucket("gr1", "123"), 73);
         assert_eq!(rollout_bucket("groupX", "999"), 25);
         assert_eq!(variant_bucket("gr1", "123", 100), 96);

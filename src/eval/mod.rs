@@ -1,4 +1,4 @@
-//! The evaluation engine (design section 3): what a flag serves to a context, and why.
+//! The evaluation engine (`docs/evaluation.md`): what a flag serves to a context, and why.
 //! No I/O happens here; commands load files and print results.
 //!
 //! Usage: build an [`Engine`] once per flags file, [`Engine::prepare`] each flag once
@@ -12,19 +12,21 @@ pub mod context;
 pub mod explain;
 pub mod hash;
 pub mod output;
+pub mod request;
 pub mod spec;
+mod steps;
+pub mod stream;
+pub mod suite;
 
 pub use context::Context;
 pub use explain::Step;
 
 use crate::model::{Condition, Flag, FlagsFile, Serve, Targeting};
 use conditions::condition_holds;
-use context::{Attributes, bucket_text, lookup};
-use explain::Tracer;
+use context::Attributes;
 use serde::Serialize;
 use serde_json::Value;
 use std::borrow::Cow;
-use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
@@ -109,7 +111,7 @@ impl ErrorCode {
     }
 }
 
-/// The result of one evaluation. Serializes to exactly the JSON fields of design 3.1.
+/// The result of one evaluation. Serializes to exactly the JSON fields of `docs/evaluation.md`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct EvalResult<'p> {
     /// The flag key.
@@ -126,7 +128,7 @@ pub struct EvalResult<'p> {
     pub bucket: Option<u8>,
     /// Set when `reason` is `ERROR`.
     pub error_code: Option<ErrorCode>,
-    /// Which step of design 3.1 decided (1..=7; 0 for an unknown flag). Used by the
+    /// Which step of the evaluation order decided (1..=7; 0 for an unknown flag). Used by the
     /// rollout summary; not part of the JSON contract.
     #[serde(skip)]
     pub step: u8,
@@ -213,47 +215,6 @@ impl Prepared<'_> {
     /// The value served when on and nothing else applies.
     pub fn on_value(&self) -> &Value {
         self.targeting.value.as_ref().map_or(&TRUE, |v| &v.value)
-    }
-}
-
-/// The context's bucketing key and the buckets derived from it, computed at most once
-/// per evaluation.
-struct Keyed<'a> {
-    salt: &'a str,
-    text: Option<Cow<'a, str>>,
-    pin: Option<u8>,
-    rollout: Cell<Option<u8>>,
-}
-
-impl Keyed<'_> {
-    fn present(&self) -> bool {
-        self.pin.is_some() || self.text.is_some()
-    }
-
-    /// The rollout bucket, or `None` when the context has no bucketing key.
-    fn rollout(&self) -> Option<u8> {
-        if self.rollout.get().is_none() {
-            self.rollout.set(match (self.pin, &self.text) {
-                (Some(pin), _) => Some(pin),
-                (None, Some(text)) => Some(hash::rollout_bucket(self.salt, text)),
-                (None, None) => None,
-            });
-        }
-        self.rollout.get()
-    }
-
-    fn key(&self) -> Option<&str> {
-        self.text.as_deref()
-    }
-
-    /// The variant bucket (1..=total). A pinned bucket is a percentile, so it is scaled
-    /// to the total weight.
-    fn variant(&self, total: u32) -> Option<u32> {
-        match (self.pin, &self.text) {
-            (Some(pin), _) => Some((u32::from(pin.clamp(1, 100)) - 1) * total / 100 + 1),
-            (None, Some(text)) => Some(hash::variant_bucket(self.salt, text, total)),
-            (None, None) => None,
-        }
     }
 }
 
@@ -401,7 +362,7 @@ impl<'f> Engine<'f> {
     }
 
     /// The first of `segs` the context is in, with how.
-    fn first_segment<C: Attributes + ?Sized>(
+    pub(super) fn first_segment<C: Attributes + ?Sized>(
         &self,
         segs: &[Option<usize>],
         ctx: &C,
@@ -413,8 +374,9 @@ impl<'f> Engine<'f> {
         })
     }
 
-    /// Evaluates a prepared flag for `ctx` (design 3.1). `pin` fixes the rollout bucket
-    /// (1..=100) instead of hashing, for tests; `trace`, when given, receives each step.
+    /// Evaluates a prepared flag for `ctx` in the order of `docs/evaluation.md`.
+    /// `pin` fixes the rollout bucket (1..=100) instead of hashing, for tests;
+    /// `trace`, when given, receives each step.
     pub fn evaluate<'p, C: Attributes + ?Sized>(
         &self,
         p: &'p Prepared<'f>,
@@ -422,287 +384,7 @@ impl<'f> Engine<'f> {
         pin: Option<u8>,
         trace: Option<&mut Vec<Step>>,
     ) -> EvalResult<'p> {
-        let mut t = Tracer::new(trace);
-        let tg: &'p Targeting = &p.targeting;
-        let off = p.off_value();
-        let mut result = EvalResult {
-            flag: &p.flag.key,
-            value: off,
-            variant: None,
-            reason: Reason::Error,
-            rule: None,
-            bucket: None,
-            error_code: None,
-            step: 1,
-        };
-        if t.on() {
-            if let Some(env) = &p.env {
-                t.step(0, format!("environment `{env}` overrides apply"));
-            }
-        }
-
-        // 1. Kill switch.
-        if tg.is_killed() {
-            t.step(1, "kill_switch: true → off (KILL_SWITCH)".into());
-            result.reason = Reason::KillSwitch;
-            return result;
-        }
-        t.step_with(1, || "kill_switch: false".into());
-
-        // 2. Enabled.
-        result.step = 2;
-        if !tg.is_enabled() {
-            t.step(2, "enabled: false → off (DISABLED)".into());
-            result.reason = Reason::Disabled;
-            return result;
-        }
-        t.step_with(2, || "enabled: true".into());
-
-        let attr = lookup(ctx, &p.bucket_path, &p.bucket_attr);
-        let keyed = Keyed {
-            salt: &p.salt,
-            text: attr.map(bucket_text),
-            pin,
-            rollout: Cell::new(None),
-        };
-
-        // 3. Flag-level segments.
-        result.step = 3;
-        if let Some(segs) = &p.segments {
-            match self.first_segment(segs, ctx, keyed.key()) {
-                Some((name, how)) => {
-                    t.step_with(3, || format!("segments {}: in `{name}` ({how})", names(tg)));
-                }
-                None => {
-                    t.step_with(3, || {
-                        format!("segments {}: in none → off (DEFAULT)", names(tg))
-                    });
-                    result.reason = Reason::Default;
-                    return result;
-                }
-            }
-        } else {
-            t.step_with(3, || "segments: none".into());
-        }
-
-        // 4. Rollout.
-        result.step = 4;
-        let rollout = tg.rollout_percent();
-        if rollout < 100 {
-            let bucket = keyed.rollout();
-            result.bucket = bucket;
-            match bucket {
-                _ if rollout == 0 => {
-                    t.step(4, "rollout 0: off for everyone → off (SPLIT)".into());
-                    result.reason = Reason::Split;
-                    return result;
-                }
-                None => {
-                    t.step_with(4, || {
-                        format!(
-                            "rollout {rollout}: the context has no `{}` to bucket by → off (ERROR, TARGETING_KEY_MISSING)",
-                            p.bucket_attr
-                        )
-                    });
-                    result.reason = Reason::Error;
-                    result.error_code = Some(ErrorCode::TargetingKeyMissing);
-                    return result;
-                }
-                Some(b) if b > rollout => {
-                    t.step_with(4, || {
-                        format!(
-                            "rollout {rollout}: {} → bucket {b} > {rollout} → off (SPLIT)",
-                            bucket_source(p, pin, keyed.key())
-                        )
-                    });
-                    result.reason = Reason::Split;
-                    return result;
-                }
-                Some(b) => t.step_with(4, || {
-                    format!(
-                        "rollout {rollout}: {} → bucket {b} <= {rollout} → in",
-                        bucket_source(p, pin, keyed.key())
-                    )
-                }),
-            }
-        } else {
-            t.step_with(4, || "rollout 100: everyone".into());
-        }
-
-        // 5. Rules, first match wins.
-        result.step = 5;
-        let variants = tg.variants.as_deref().unwrap_or(&[]);
-        let rules = tg.rules.as_deref().unwrap_or(&[]);
-        if rules.is_empty() {
-            t.step_with(5, || "rules: none".into());
-        }
-        for (rule, data) in rules.iter().zip(&p.rules) {
-            let label = data.label.as_str();
-            if let Some(failed) = rule.when.iter().find(|c| !condition_holds(c, ctx)) {
-                t.step_with(5, || {
-                    format!(
-                        "rule `{label}`: {} → no match",
-                        explain::failed_condition(failed, ctx)
-                    )
-                });
-                continue;
-            }
-            if !data.segments.is_empty()
-                && self
-                    .first_segment(&data.segments, ctx, keyed.key())
-                    .is_none()
-            {
-                t.step_with(5, || {
-                    let list: Vec<&str> = rule.segments.iter().map(|s| s.value.as_str()).collect();
-                    format!(
-                        "rule `{label}`: in none of segments [{}] → no match",
-                        list.join(", ")
-                    )
-                });
-                continue;
-            }
-            if let Some(r) = rule.rollout.as_ref().map(|r| r.value).filter(|r| *r < 100) {
-                let bucket = if keyed.present() {
-                    keyed.rollout()
-                } else {
-                    None
-                };
-                if bucket.is_some() {
-                    result.bucket = bucket;
-                }
-                match bucket {
-                    Some(b) if r > 0 && b <= r => {
-                        t.step_with(5, || {
-                            format!("rule `{label}`: rollout {r}, bucket {b} <= {r}")
-                        });
-                    }
-                    Some(b) => {
-                        t.step_with(5, || {
-                            format!("rule `{label}`: rollout {r}, bucket {b} > {r} → no match")
-                        });
-                        continue;
-                    }
-                    None => {
-                        t.step_with(5, || {
-                            format!(
-                                "rule `{label}`: rollout {r} needs `{}`, which the context lacks → no match",
-                                p.bucket_attr
-                            )
-                        });
-                        continue;
-                    }
-                }
-            }
-            let (value, variant) = match (&rule.serve, data.variant) {
-                (Serve::Value(v), _) => (&v.value, None),
-                (Serve::Variant(_), Some(Some(i))) => {
-                    let v = &variants[i];
-                    (&v.value.value, Some(v.name.as_str()))
-                }
-                (Serve::Variant(name), _) => {
-                    t.step_with(5, || {
-                        format!(
-                            "rule `{label}`: serves undefined variant `{}` → skipped",
-                            name.value
-                        )
-                    });
-                    continue;
-                }
-            };
-            t.step_with(5, || {
-                let what = match variant {
-                    Some(name) => format!("variant `{name}` = {}", explain::show(value)),
-                    None => explain::show(value),
-                };
-                format!("rule `{label}` matches → {what} (TARGETING_MATCH)")
-            });
-            result.value = value;
-            result.variant = variant;
-            result.reason = Reason::TargetingMatch;
-            result.rule = Some(label);
-            return result;
-        }
-
-        // 6. Weighted variants.
-        result.step = 6;
-        if !variants.is_empty() && p.total_weight > 0 {
-            let total = p.total_weight;
-            let Some(vb) = keyed.variant(total) else {
-                t.step_with(6, || {
-                    format!(
-                        "variants: the context has no `{}` to bucket by → off (ERROR, TARGETING_KEY_MISSING)",
-                        p.bucket_attr
-                    )
-                });
-                result.reason = Reason::Error;
-                result.error_code = Some(ErrorCode::TargetingKeyMissing);
-                return result;
-            };
-            result.bucket = keyed.rollout();
-            let mut running = 0u32;
-            let chosen = variants
-                .iter()
-                .find(|v| {
-                    running = running.saturating_add(v.weight.value);
-                    running >= vb
-                })
-                .unwrap_or(&variants[variants.len() - 1]);
-            t.step_with(6, || {
-                format!(
-                    "variants: variant bucket {vb} of {total} → `{}` = {} (SPLIT)",
-                    chosen.name,
-                    explain::show(&chosen.value.value)
-                )
-            });
-            result.value = &chosen.value.value;
-            result.variant = Some(&chosen.name);
-            result.reason = Reason::Split;
-            return result;
-        }
-
-        // 7. The on value.
-        result.step = 7;
-        result.value = p.on_value();
-        result.reason = if p.is_static {
-            Reason::Static
-        } else if p.segments.is_some() {
-            Reason::TargetingMatch
-        } else {
-            Reason::Split
-        };
-        t.step_with(7, || {
-            let why = match result.reason {
-                Reason::Static => "no targeting",
-                Reason::TargetingMatch => "in the flag's segments",
-                _ => "nothing else applied",
-            };
-            format!(
-                "value {} ({}: {why})",
-                explain::show(result.value),
-                result.reason
-            )
-        });
-        result
-    }
-}
-
-/// `[a, b]` for the flag's segments.
-fn names(t: &Targeting) -> String {
-    let list: Vec<&str> = t
-        .segments
-        .iter()
-        .flatten()
-        .map(|s| s.value.as_str())
-        .collect();
-    format!("[{}]", list.join(", "))
-}
-
-/// How the bucket was obtained, for the trace.
-fn bucket_source(p: &Prepared, pin: Option<u8>, key: Option<&str>) -> String {
-    match (pin, key) {
-        (Some(_), _) => "bucket pinned by the test".into(),
-        (None, Some(k)) => format!("murmur3(\"{}:{k}\") % 100 + 1", p.salt),
-        (None, None) => "no key".into(),
+        steps::Evaluation::new(self, p, ctx, pin, trace).run()
     }
 }
 

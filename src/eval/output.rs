@@ -1,5 +1,5 @@
 //! Results as JSON text, written by hand into a reused buffer: the batch path writes
-//! millions of these, and the field order is part of the contract (design 3.1).
+//! millions of these, and the field order is part of the contract (`docs/evaluation.md`).
 
 use super::{EvalResult, Step};
 use serde::Serialize;

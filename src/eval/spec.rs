@@ -1,13 +1,13 @@
-//! Test spec files for `flagctl test` (design 3.4), decoded and checked against the
+//! Test spec files for `flagctl test`, decoded and checked against the
 //! flags file like flags.yaml itself: unknown fields, undefined flags, unknown named
 //! contexts and environments, bad buckets and reasons are diagnostics with positions.
 
 use super::Reason;
 use super::context::{Context, NamedContexts};
+use crate::diag::{Code, Diagnostic, Pos};
 use crate::model::decode::Decoder;
 use crate::model::yaml::{self, Kind, Node};
 use crate::model::{FlagsFile, Sp};
-use crate::report::{Diagnostic, Pos};
 use crate::suggest::did_you_mean;
 use serde_json::{Map, Value};
 
@@ -60,7 +60,7 @@ pub fn decode_spec(
     if matches!(root.kind, Kind::Null) {
         dec.error(
             root.pos,
-            "empty-file",
+            Code::EmptyFile,
             "the spec file is empty; add `tests:` with a list of tests",
         );
         return (out, dec.diagnostics);
@@ -69,7 +69,7 @@ pub fn decode_spec(
     if entries.is_empty() && dec.diagnostics.is_empty() {
         dec.error(
             root.pos,
-            "missing-field",
+            Code::MissingField,
             "the spec file has no `tests:` list",
         );
     }
@@ -130,7 +130,7 @@ fn decode_case(
                     let hint = did_you_mean(&key.value, flags.flags.iter().map(|f| f.key.as_str()));
                     dec.error(
                         key.pos,
-                        "undefined-flag",
+                        Code::UndefinedFlag,
                         format!("{what} uses flag `{}`, which flags.yaml does not define{hint}", key.value),
                     );
                 }
@@ -152,14 +152,14 @@ fn decode_case(
                             let hint = did_you_mean(name, named.names());
                             dec.error(
                                 v.pos,
-                                "unknown-context",
+                                Code::UnknownContext,
                                 format!("{what} uses context `{name}`, which the contexts file does not define{hint}"),
                             );
                         }
                     },
                     None => dec.error(
                         v.pos,
-                        "unknown-context",
+                        Code::UnknownContext,
                         format!("{what} uses the named context `{name}` but there is no contexts file; create fixtures/contexts.yaml or set settings.contexts"),
                     ),
                 },
@@ -175,7 +175,7 @@ fn decode_case(
                         let hint = did_you_mean(&env.value, names.iter().copied());
                         dec.error(
                             env.pos,
-                            "unknown-environment",
+                            Code::UnknownEnvironment,
                             format!(
                                 "{what} uses environment `{}`, which is not in settings.environments ({}){hint}",
                                 env.value,
@@ -190,7 +190,7 @@ fn decode_case(
                 Kind::Int(b) if (1..=100).contains(&b) => case.bucket = Some(Sp::new(b as u8, v.pos)),
                 _ => dec.error(
                     v.pos,
-                    "invalid-bucket",
+                    Code::InvalidBucket,
                     format!("{field_what} must be a whole number from 1 to 100, not {}", describe(v)),
                 ),
             },
@@ -206,7 +206,7 @@ fn decode_case(
                         let all: Vec<&str> = Reason::ALL.iter().map(|(n, _)| *n).collect();
                         dec.error(
                             text.pos,
-                            "unknown-reason",
+                            Code::UnknownReason,
                             if hint.is_empty() {
                                 format!("{what}: unknown reason `{}`; use one of {}", text.value, all.join(", "))
                             } else {
@@ -229,14 +229,14 @@ fn decode_case(
     if !has_flag {
         dec.error(
             item.pos,
-            "missing-field",
+            Code::MissingField,
             format!("{what} has no `flag`; add `flag: KEY`"),
         );
     }
     if case.expect.is_none() && case.reason.is_none() && case.variant.is_none() {
         dec.error(
             item.pos,
-            "missing-field",
+            Code::MissingField,
             format!(
                 "{what} checks nothing; add `expect:` (and optionally `reason:` or `variant:`)"
             ),
@@ -270,7 +270,7 @@ fn decode_case(
             let hint = did_you_mean(name, known.iter().copied());
             dec.error(
                 *pos,
-                "undefined-variant",
+                Code::UndefinedVariant,
                 format!(
                     "{what} expects variant `{name}`, which flag `{}` does not define{hint}",
                     flag.key
@@ -325,18 +325,18 @@ mod tests {
         let text = "tests:\n  - flag: exq\n    context: admn\n    env: prod\n    bucket: 0\n    reason: SPILT\n    expct: 1\n  - flag: exp\n    variant: c\n";
         let (cases, diags) = decode_spec("t.yaml", text, &flags(), Some(&named));
         assert!(cases.is_empty());
-        let got: Vec<(u32, &str)> = diags.iter().map(|d| (d.line, d.code)).collect();
+        let got: Vec<(u32, Code)> = diags.iter().map(|d| (d.line, d.code)).collect();
         assert_eq!(
             got,
             [
-                (7, "unknown-field"),
-                (2, "undefined-flag"),
-                (3, "unknown-context"),
-                (4, "unknown-environment"),
-                (5, "invalid-bucket"),
-                (6, "unknown-reason"),
-                (2, "missing-field"),
-                (9, "undefined-variant"),
+                (7, Code::UnknownField),
+                (2, Code::UndefinedFlag),
+                (3, Code::UnknownContext),
+                (4, Code::UnknownEnvironment),
+                (5, Code::InvalidBucket),
+                (6, Code::UnknownReason),
+                (2, Code::MissingField),
+                (9, Code::UndefinedVariant),
             ]
         );
         assert!(diags[0].message.contains("did you mean `expect`"));

@@ -1,4 +1,4 @@
-//! One test per step of design 3.1, plus segments, environments and pinned buckets.
+//! One test per step of the evaluation order, plus segments, environments and pinned buckets.
 
 use super::*;
 use crate::model::load_text;
@@ -25,7 +25,7 @@ fn file(flags: &str) -> FlagsFile {
     let errors: Vec<_> = loaded
         .diagnostics
         .iter()
-        .filter(|d| d.severity == crate::report::Severity::Error)
+        .filter(|d| d.severity == crate::diag::Severity::Error)
         .collect();
     assert!(errors.is_empty(), "{errors:?}\n{text}");
     loaded.file
@@ -171,7 +171,7 @@ fn step3_segment_users_use_the_flags_bucket_by() {
 #[test]
 fn step4_rollout() {
     let body = flag("    rollout: 25\n    salt: gr1\n");
-    // rollout bucket of ("gr1", "123") is 73 (design 3.3).
+    // rollout bucket of ("gr1", "123") is 73 (`docs/evaluation.md`, buckets).
     let r = eval(&body, json!({"userId": "123"}));
     expect(&r, json!(false), "SPLIT");
     assert_eq!(r["bucket"], 73);
@@ -238,22 +238,23 @@ fn step5_rules_first_match_wins() {
     let r = eval(&body, json!({"route": "/home", "plan": "enterprise"}));
     expect(&r, json!(600), "TARGETING_MATCH");
     assert_eq!(r["rule"], "1", "an unnamed rule is named by its index");
-    // Nothing matched; the flag has targeting (rules), so step 7 says SPLIT.
+    // Nothing matched and nothing was split: rules exist but none applied.
     let r = eval(&body, json!({"route": "/home"}));
-    expect(&r, json!(300), "SPLIT");
+    expect(&r, json!(300), "DEFAULT");
     assert_eq!(r["rule"], Value::Null);
     let (_, trace) = eval_with(&body, None, json!({"route": "/home"}), None);
-    assert!(
-        trace
-            .iter()
-            .any(|s| s == "rule `advanced`: `route` = \"/home\" fails starts_with → no match"),
-        "{trace:?}"
-    );
-    assert!(
-        trace
-            .iter()
-            .any(|s| s == "rule `1`: in none of segments [enterprise] → no match"),
-        "{trace:?}"
+    // Each step once, in order; step 5 says in one line why each rule did not match.
+    assert_eq!(
+        trace,
+        [
+            "kill_switch: false",
+            "enabled: true",
+            "segments: none",
+            "rollout 100: everyone",
+            "rule `advanced`: `route` = \"/home\" fails starts_with → no match; rule `1`: in none of segments [enterprise] → no match",
+            "variants: none",
+            "value 300 (DEFAULT: no rule or variant applied)",
+        ]
     );
 }
 
@@ -268,12 +269,14 @@ fn step5_rule_rollout_uses_the_flag_bucket() {
     let r = eval(&body(73), json!({"userId": "123"}));
     expect(&r, json!("c"), "TARGETING_MATCH");
     assert_eq!(r["bucket"], 73);
+    // The rule's rollout left the context out; the flag's own rollout is 100, so no
+    // split decided the value.
     let r = eval(&body(72), json!({"userId": "123"}));
-    expect(&r, json!("a"), "SPLIT");
+    expect(&r, json!("a"), "DEFAULT");
     assert_eq!(r["bucket"], 73);
     // Without the bucketing attribute a partial rule does not match.
     let r = eval(&body(99), json!({}));
-    expect(&r, json!("a"), "SPLIT");
+    expect(&r, json!("a"), "DEFAULT");
     // rollout 100 on a rule needs no key.
     let r = eval(&body(100), json!({}));
     expect(&r, json!("c"), "TARGETING_MATCH");
@@ -354,6 +357,25 @@ fn step7_reasons() {
         json!(true),
         "SPLIT",
     );
+    // A segment match inside a rollout: the rollout decided.
+    expect(
+        &eval(
+            &flag("    salt: groupX\n    rollout: 30\n    segments: [beta]\n"),
+            json!({"userId": "999", "segment": "beta"}),
+        ),
+        json!(true),
+        "SPLIT",
+    );
+    // A list is no bucketing key: an error, as in the SDKs.
+    let (r, trace) = eval_with(
+        &flag("    rollout: 30\n"),
+        None,
+        json!({"userId": ["u-1", "u-2"]}),
+        None,
+    );
+    expect(&r, json!(false), "ERROR");
+    assert_eq!(r["error_code"], "TARGETING_KEY_MISSING");
+    assert!(trace[3].contains("is a list or an object"), "{trace:?}");
 }
 
 #[test]

@@ -210,7 +210,7 @@ pub fn load_at(
     display: &str,
     rev: &str,
     today: chrono::NaiveDate,
-) -> crate::error::Result<crate::model::Loaded> {
+) -> Result<crate::model::Loaded, GitError> {
     let (repo, rel) = Repo::locate(path)?;
     let bytes = repo.read_at(rev, &rel)?;
     Ok(crate::model::load::load_bytes(path, display, &bytes, today))

@@ -3,6 +3,7 @@
 
 use super::decode::Decoder;
 use super::*;
+use crate::diag::Code;
 use crate::suggest::did_you_mean;
 use chrono::NaiveDate;
 use serde_json::Value;
@@ -24,7 +25,7 @@ pub fn check(file: &FlagsFile, today: NaiveDate, dec: &mut Decoder) {
                         .join(", ");
                     dec.error(
                         env.pos,
-                        "unknown-environment",
+                        Code::UnknownEnvironment,
                         format!(
                             "flag `{}` overrides environment `{}`, which is not in settings.environments ({list}){hint}",
                             flag.key, env.name
@@ -47,7 +48,7 @@ fn check_metadata(flag: &Flag, settings: &Settings, today: NaiveDate, dec: &mut 
     if flag.description.is_none() {
         dec.warning(
             flag.pos,
-            "missing-description",
+            Code::MissingDescription,
             format!("flag `{key}` has no `description`; say what it does so reviewers and the audit can tell"),
         );
     }
@@ -56,7 +57,7 @@ fn check_metadata(flag: &Flag, settings: &Settings, today: NaiveDate, dec: &mut 
         if expires.value < created.value {
             dec.error(
                 expires.pos,
-                "expires-before-created",
+                Code::ExpiresBeforeCreated,
                 format!(
                     "flag `{key}` expires on {} but was created on {}; expiry must come after creation",
                     expires.value, created.value
@@ -66,20 +67,37 @@ fn check_metadata(flag: &Flag, settings: &Settings, today: NaiveDate, dec: &mut 
         {
             dec.error(
                 expires.pos,
-                "expires-too-late",
+                Code::ExpiresTooLate,
                 format!(
                     "flag `{key}` expires {} days after it was created, more than settings.max_expiry ({} days); pick an earlier date",
                     (expires.value - created.value).num_days(),
                     settings.max_expiry_days
                 ),
             );
+        } else if let Some((t, days)) = flag
+            .kind()
+            .and_then(|t| Some((t, settings.lifetimes.of(t)?)))
+        {
+            // The flag's own `expires` wins over its type's lifetime (a flag with one is
+            // never `overdue`); a date beyond the lifetime is worth saying once, here,
+            // where the decision is made.
+            let span = (expires.value - created.value).num_days();
+            if span > days {
+                dec.warning(
+                    expires.pos,
+                    Code::ExpiryBeyondLifetime,
+                    format!(
+                        "flag `{key}` expires {span} days after it was created, beyond the {days}-day lifetime of {t} flags (settings.lifetimes.{t}); fine if the team means it, or pick an earlier date"
+                    ),
+                );
+            }
         }
     }
     if let Some(expires) = &flag.expires {
         if today > expires.value {
             dec.warning(
                 expires.pos,
-                "expired",
+                Code::Expired,
                 format!(
                     "flag `{key}` expired on {} ({} days ago); remove it from code and flags.yaml, or move `expires` if it must stay",
                     expires.value,
@@ -96,7 +114,7 @@ fn check_segment_refs(flag: &Flag, refs: &[Sp<String>], known: &[&str], dec: &mu
             let hint = did_you_mean(&r.value, known.iter().copied());
             dec.error(
                 r.pos,
-                "undefined-segment",
+                Code::UndefinedSegment,
                 format!(
                     "flag `{}` uses segment `{}`, which is not defined under `segments:`{hint}",
                     flag.key, r.value
@@ -117,7 +135,7 @@ fn check_targeting(flag: &Flag, t: &Targeting, known: &[&str], dec: &mut Decoder
         if !variants.is_empty() && variants.iter().all(|v| v.weight.value == 0) {
             dec.error(
                 variants[0].weight.pos,
-                "invalid-weight",
+                Code::InvalidWeight,
                 format!(
                     "every variant of flag `{}` has weight 0; give at least one a positive weight",
                     flag.key
@@ -149,7 +167,7 @@ fn check_variant_refs(flag: &Flag, t: &Targeting, dec: &mut Decoder) {
                     .iter()
                     .any(|d| d.line == v.pos.line && d.message == message)
                 {
-                    dec.error(v.pos, "undefined-variant", message);
+                    dec.error(v.pos, Code::UndefinedVariant, message);
                 }
             }
         }
@@ -206,7 +224,7 @@ fn check_value_types(flag: &Flag, dec: &mut Decoder) {
         if *k != kind {
             dec.error(
                 v.pos,
-                "type-mismatch",
+                Code::TypeMismatch,
                 format!(
                     "{what} of flag `{}` is a {k}, but {first_what} (line {}) is a {kind}; every value a flag serves must have the same type",
                     flag.key, first.pos.line
@@ -220,7 +238,7 @@ fn check_value_types(flag: &Flag, dec: &mut Decoder) {
     if flag.targeting.off.is_none() {
         dec.error(
             flag.pos,
-            "type-mismatch",
+            Code::TypeMismatch,
             format!(
                 "flag `{}` serves {kind} values but has no `off`, so it would serve the implicit `false` when off; add `off:` with a {kind}",
                 flag.key
@@ -235,7 +253,7 @@ fn check_value_types(flag: &Flag, dec: &mut Decoder) {
     if flag.targeting.value.is_none() && !has_variants {
         dec.error(
             flag.pos,
-            "type-mismatch",
+            Code::TypeMismatch,
             format!(
                 "flag `{}` serves {kind} values but has no `value`, so it would serve the implicit `true` when on; add `value:` with a {kind}",
                 flag.key

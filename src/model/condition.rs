@@ -1,37 +1,61 @@
-//! `when` conditions (design section 3.2), decoded and compiled once per file: regexes,
+//! `when` conditions (`docs/evaluation.md`, conditions), decoded and compiled once per file: regexes,
 //! versions, dates and networks are parsed here so evaluation never re-parses them.
 
 use super::decode::{Decoder, one_line};
 use super::yaml::{Kind, Node};
-use crate::report::Pos;
+use crate::diag::{Code, Pos};
 use crate::suggest::did_you_mean;
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde_json::Value;
 use std::net::IpAddr;
 
-/// Every operator name, in the order the docs list them.
-pub const OPERATORS: &[&str] = &[
-    "eq",
-    "neq",
-    "in",
-    "not_in",
-    "contains",
-    "starts_with",
-    "ends_with",
-    "matches",
-    "gt",
-    "gte",
-    "lt",
-    "lte",
-    "before",
-    "after",
-    "semver_eq",
-    "semver_gt",
-    "semver_gte",
-    "semver_lt",
-    "semver_lte",
-    "in_cidr",
-    "exists",
+/// What an operator takes as its operand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Operand {
+    /// One string, number or boolean.
+    Scalar,
+    /// A list of strings, numbers or booleans (or one).
+    Scalars,
+    /// A string or a list of strings.
+    Strings,
+    /// A regular expression.
+    Regex,
+    /// A number.
+    Number,
+    /// A date or an RFC 3339 time.
+    Instant,
+    /// A SemVer 2.0 version.
+    Version,
+    /// A network or a list of networks.
+    Networks,
+    /// `true` or `false`.
+    Bool,
+}
+
+/// Every operator with its operand, in the order the docs list them: the one table
+/// that decoding, the JSON Schema and the suggestions for misspelled operators read.
+pub const OPERATORS: &[(&str, Operand)] = &[
+    ("eq", Operand::Scalar),
+    ("neq", Operand::Scalar),
+    ("in", Operand::Scalars),
+    ("not_in", Operand::Scalars),
+    ("contains", Operand::Strings),
+    ("starts_with", Operand::Strings),
+    ("ends_with", Operand::Strings),
+    ("matches", Operand::Regex),
+    ("gt", Operand::Number),
+    ("gte", Operand::Number),
+    ("lt", Operand::Number),
+    ("lte", Operand::Number),
+    ("before", Operand::Instant),
+    ("after", Operand::Instant),
+    ("semver_eq", Operand::Version),
+    ("semver_gt", Operand::Version),
+    ("semver_gte", Operand::Version),
+    ("semver_lt", Operand::Version),
+    ("semver_lte", Operand::Version),
+    ("in_cidr", Operand::Networks),
+    ("exists", Operand::Bool),
 ];
 
 /// One attribute with the operators that must all hold for it.
@@ -86,6 +110,40 @@ pub enum Operator {
     InCidr(Vec<Cidr>),
     /// The attribute is present (`true`) or absent (`false`).
     Exists(bool),
+    /// An operand no value can satisfy as written (a SemVer operand with a leading
+    /// `v`, which the SDKs reject): holds for nothing. `validate` warns about it.
+    Unsatisfiable {
+        /// The operator as written.
+        name: &'static str,
+        /// The operand as written.
+        operand: String,
+    },
+}
+
+impl Operator {
+    /// The operator's name as written in flags.yaml.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Operator::Eq(_) => "eq",
+            Operator::Neq(_) => "neq",
+            Operator::In(_) => "in",
+            Operator::NotIn(_) => "not_in",
+            Operator::Contains(_) => "contains",
+            Operator::StartsWith(_) => "starts_with",
+            Operator::EndsWith(_) => "ends_with",
+            Operator::Matches(_) => "matches",
+            Operator::Gt(_) => "gt",
+            Operator::Gte(_) => "gte",
+            Operator::Lt(_) => "lt",
+            Operator::Lte(_) => "lte",
+            Operator::Before(_) => "before",
+            Operator::After(_) => "after",
+            Operator::Semver(op, _) => op.name(),
+            Operator::InCidr(_) => "in_cidr",
+            Operator::Exists(_) => "exists",
+            Operator::Unsatisfiable { name, .. } => name,
+        }
+    }
 }
 
 /// Which SemVer comparison.
@@ -101,6 +159,19 @@ pub enum SemverOp {
     Lt,
     /// `semver_lte`
     Lte,
+}
+
+impl SemverOp {
+    /// The operator's name as written in flags.yaml.
+    pub fn name(self) -> &'static str {
+        match self {
+            SemverOp::Eq => "semver_eq",
+            SemverOp::Gt => "semver_gt",
+            SemverOp::Gte => "semver_gte",
+            SemverOp::Lt => "semver_lt",
+            SemverOp::Lte => "semver_lte",
+        }
+    }
 }
 
 /// An IPv4 or IPv6 network.
@@ -147,10 +218,10 @@ impl Cidr {
     }
 }
 
-/// Parses a SemVer 2.0 version, allowing a leading `v`.
+/// Parses a SemVer 2.0 version exactly as Unleash's SDKs do: no leading `v` (`v2.0.0`
+/// is not a version), surrounding spaces ignored.
 pub fn parse_version(text: &str) -> Option<semver::Version> {
-    let text = text.trim();
-    semver::Version::parse(text.strip_prefix('v').unwrap_or(text)).ok()
+    semver::Version::parse(text.trim()).ok()
 }
 
 /// Parses a date (midnight UTC) or an RFC 3339 time.
@@ -172,7 +243,7 @@ pub fn decode_when(node: &Node, dec: &mut Decoder, what: &dyn std::fmt::Display)
         let Some(attribute) = key.scalar_text().filter(|a| !a.is_empty()) else {
             dec.error(
                 key.pos,
-                "invalid-key",
+                Code::InvalidKey,
                 format!("{what}: attribute names must be non-empty strings"),
             );
             continue;
@@ -180,7 +251,7 @@ pub fn decode_when(node: &Node, dec: &mut Decoder, what: &dyn std::fmt::Display)
         if let Some(first) = out.iter().find(|c| c.attribute == attribute) {
             dec.error(
                 key.pos,
-                "duplicate-key",
+                Code::DuplicateKey,
                 format!(
                     "{what}: attribute `{attribute}` appears twice (first on line {}); put all its operators under one key",
                     first.pos.line
@@ -192,7 +263,7 @@ pub fn decode_when(node: &Node, dec: &mut Decoder, what: &dyn std::fmt::Display)
         let Kind::Map(op_entries) = &ops_node.kind else {
             dec.error(
                 ops_node.pos,
-                "invalid-type",
+                Code::InvalidType,
                 format!(
                     "{cond_what} must be a mapping of operators such as `{{ eq: value }}`, not {}",
                     ops_node.describe()
@@ -210,7 +281,7 @@ pub fn decode_when(node: &Node, dec: &mut Decoder, what: &dyn std::fmt::Display)
             if let Some((_, first)) = seen.iter().find(|(n, _)| *n == name) {
                 dec.error(
                     op_key.pos,
-                    "duplicate-key",
+                    Code::DuplicateKey,
                     format!("{cond_what}: operator `{name}` appears twice (first on line {}); remove one", first.line),
                 );
                 continue;
@@ -226,17 +297,20 @@ pub fn decode_when(node: &Node, dec: &mut Decoder, what: &dyn std::fmt::Display)
                 }
                 continue;
             }
-            if !OPERATORS.contains(&name) {
+            let Some(&(name, operand_kind)) = OPERATORS.iter().find(|(n, _)| *n == name) else {
                 let shown = op_key.scalar_text().unwrap_or_default();
-                let hint = did_you_mean(&shown, OPERATORS.iter().copied().chain(["ignore_case"]));
+                let names = OPERATORS.iter().map(|(n, _)| *n);
+                let hint = did_you_mean(&shown, names.chain(["ignore_case"]));
                 dec.error(
                     op_key.pos,
-                    "unknown-operator",
+                    Code::UnknownOperator,
                     format!("unknown operator `{shown}` in {cond_what}{hint}"),
                 );
                 continue;
-            }
-            if let Some(op) = decode_operator(name, operand, ignore_case, dec, &cond_what) {
+            };
+            let here = super::decode::Quoted(&cond_what, name);
+            let arg = decode_operand(operand_kind, operand, ignore_case, dec, &here);
+            if let Some(op) = arg.and_then(|a| build(name, a)) {
                 ops.push(op);
             }
         }
@@ -244,7 +318,7 @@ pub fn decode_when(node: &Node, dec: &mut Decoder, what: &dyn std::fmt::Display)
         {
             dec.error(
                 ops_node.pos,
-                "invalid-operand",
+                Code::InvalidOperand,
                 format!("{cond_what} has no operator; add one such as `eq`"),
             );
         }
@@ -259,8 +333,8 @@ pub fn decode_when(node: &Node, dec: &mut Decoder, what: &dyn std::fmt::Display)
     out
 }
 
-fn bad(dec: &mut Decoder, pos: Pos, message: String) -> Option<Operator> {
-    dec.error(pos, "invalid-operand", message);
+fn bad<T>(dec: &mut Decoder, pos: Pos, message: String) -> Option<T> {
+    dec.error(pos, Code::InvalidOperand, message);
     None
 }
 
@@ -286,193 +360,232 @@ fn lower_if(ignore_case: bool, v: Value) -> Value {
     }
 }
 
-fn decode_operator(
-    name: &str,
+/// A decoded operand, before it is paired with its operator.
+enum Arg {
+    Scalar(Value),
+    Scalars(Vec<Value>),
+    Strings(Vec<String>),
+    Regex(regex::Regex),
+    Number(f64),
+    Instant(DateTime<FixedOffset>),
+    Version(semver::Version),
+    Networks(Vec<Cidr>),
+    Bool(bool),
+    /// A version written with a leading `v`: kept as written, it matches nothing.
+    Unsatisfiable(String),
+}
+
+/// Decodes `operand` as `kind`, reporting what it should have been (`here` names the
+/// operator in messages). String operands are lowercased under `ignore_case`.
+fn decode_operand(
+    kind: Operand,
     operand: &Node,
     ignore_case: bool,
     dec: &mut Decoder,
-    what: &dyn std::fmt::Display,
-) -> Option<Operator> {
+    here: &dyn std::fmt::Display,
+) -> Option<Arg> {
     let pos = operand.pos;
-    let here = super::decode::Quoted(what, name);
-    match name {
-        "eq" | "neq" => {
-            let Some(mut v) = scalars(operand).filter(|v| v.len() == 1) else {
-                return bad(
-                    dec,
-                    pos,
-                    format!("{here} takes one string, number or boolean; use `in` for a list"),
-                );
-            };
-            let v = lower_if(ignore_case, v.remove(0));
-            Some(if name == "eq" {
-                Operator::Eq(v)
-            } else {
-                Operator::Neq(v)
-            })
-        }
-        "in" | "not_in" => {
-            let Some(values) = scalars(operand) else {
-                return bad(
-                    dec,
-                    pos,
-                    format!("{here} takes a list of strings, numbers or booleans"),
-                );
-            };
-            let values = values
-                .into_iter()
-                .map(|v| lower_if(ignore_case, v))
-                .collect();
-            Some(if name == "in" {
-                Operator::In(values)
-            } else {
-                Operator::NotIn(values)
-            })
-        }
-        "contains" | "starts_with" | "ends_with" => {
-            let Some(values) = scalars(operand) else {
-                return bad(
-                    dec,
-                    pos,
-                    format!("{here} takes a string or a list of strings"),
-                );
-            };
-            let strings: Vec<String> = values
-                .into_iter()
-                .map(|v| match v {
-                    Value::String(s) => s,
-                    other => other.to_string(),
-                })
-                .map(|s| if ignore_case { s.to_lowercase() } else { s })
-                .collect();
-            Some(match name {
-                "contains" => Operator::Contains(strings),
-                "starts_with" => Operator::StartsWith(strings),
-                _ => Operator::EndsWith(strings),
-            })
-        }
-        "matches" => {
-            let Some(pattern) = operand.as_str() else {
-                return bad(
-                    dec,
-                    pos,
-                    format!("{here} takes a regular expression string"),
-                );
-            };
-            let cache_key = (pattern.to_string(), ignore_case);
-            if let Some(re) = dec.regexes.get(&cache_key) {
-                return Some(Operator::Matches(re.clone()));
-            }
-            match regex::RegexBuilder::new(pattern)
-                .case_insensitive(ignore_case)
-                .size_limit(1 << 20)
-                .build()
-            {
-                Ok(re) => {
-                    dec.regexes.insert(cache_key, re.clone());
-                    Some(Operator::Matches(re))
-                }
-                Err(e) => bad(
-                    dec,
-                    pos,
-                    format!(
-                        "{here}: the regular expression does not compile: {}",
-                        one_line(&e.to_string())
-                    ),
-                ),
-            }
-        }
-        "gt" | "gte" | "lt" | "lte" => {
+    match kind {
+        Operand::Scalar => match scalars(operand) {
+            Some(mut v) if v.len() == 1 => Some(Arg::Scalar(lower_if(ignore_case, v.remove(0)))),
+            _ => bad(
+                dec,
+                pos,
+                format!("{here} takes one string, number or boolean; use `in` for a list"),
+            ),
+        },
+        Operand::Scalars => match scalars(operand) {
+            Some(values) => Some(Arg::Scalars(
+                values
+                    .into_iter()
+                    .map(|v| lower_if(ignore_case, v))
+                    .collect(),
+            )),
+            None => bad(
+                dec,
+                pos,
+                format!("{here} takes a list of strings, numbers or booleans"),
+            ),
+        },
+        Operand::Strings => match scalars(operand) {
+            Some(values) => Some(Arg::Strings(
+                values
+                    .into_iter()
+                    .map(|v| match v {
+                        Value::String(s) => s,
+                        other => other.to_string(),
+                    })
+                    .map(|s| if ignore_case { s.to_lowercase() } else { s })
+                    .collect(),
+            )),
+            None => bad(
+                dec,
+                pos,
+                format!("{here} takes a string or a list of strings"),
+            ),
+        },
+        Operand::Regex => decode_regex(operand, ignore_case, dec, here).map(Arg::Regex),
+        Operand::Number => {
             let n = match &operand.kind {
                 Kind::Int(i) => Some(*i as f64),
                 Kind::Float(f) => Some(*f),
                 Kind::Str(s) => s.trim().parse::<f64>().ok().filter(|f| f.is_finite()),
                 _ => None,
             };
-            let Some(n) = n else {
-                return bad(
-                    dec,
-                    pos,
-                    format!("{here} takes a number, not {}", operand.describe()),
-                );
-            };
-            Some(match name {
-                "gt" => Operator::Gt(n),
-                "gte" => Operator::Gte(n),
-                "lt" => Operator::Lt(n),
-                _ => Operator::Lte(n),
-            })
-        }
-        "before" | "after" => {
-            let Some(t) = operand.as_str().and_then(parse_instant) else {
-                return bad(
-                    dec,
-                    pos,
-                    format!(
-                        "{here} takes a date (2026-01-22) or an RFC 3339 time (2026-01-22T13:00:00+02:00)"
-                    ),
-                );
-            };
-            Some(if name == "before" {
-                Operator::Before(t)
-            } else {
-                Operator::After(t)
-            })
-        }
-        "in_cidr" => {
-            let Some(values) = scalars(operand) else {
-                return bad(
-                    dec,
-                    pos,
-                    format!("{here} takes a network or a list of networks such as `10.0.0.0/8`"),
-                );
-            };
-            let mut nets = Vec::new();
-            for v in values {
-                let text = v
-                    .as_str()
-                    .map(str::to_string)
-                    .unwrap_or_else(|| v.to_string());
-                match Cidr::parse(&text) {
-                    Some(c) => nets.push(c),
-                    None => {
-                        return bad(
-                            dec,
-                            pos,
-                            format!(
-                                "{here}: `{text}` is not a valid IPv4 or IPv6 network; write it like `10.0.0.0/8` or `2001:db8::/32`"
-                            ),
-                        );
-                    }
-                }
-            }
-            Some(Operator::InCidr(nets))
-        }
-        "exists" => match operand.kind {
-            Kind::Bool(b) => Some(Operator::Exists(b)),
-            _ => bad(dec, pos, format!("{here} takes `true` or `false`")),
-        },
-        _ => {
-            // semver_*
-            let op = match name {
-                "semver_eq" => SemverOp::Eq,
-                "semver_gt" => SemverOp::Gt,
-                "semver_gte" => SemverOp::Gte,
-                "semver_lt" => SemverOp::Lt,
-                _ => SemverOp::Lte,
-            };
-            let text = operand.scalar_text().unwrap_or_default();
-            match parse_version(&text) {
-                Some(v) => Some(Operator::Semver(op, v)),
+            match n {
+                Some(n) => Some(Arg::Number(n)),
                 None => bad(
                     dec,
                     pos,
-                    format!(
-                        "{here}: `{text}` is not a SemVer version; write MAJOR.MINOR.PATCH such as `2.1.0` or `2.0.0-rc.1` (quote it)"
-                    ),
+                    format!("{here} takes a number, not {}", operand.describe()),
                 ),
             }
         }
+        Operand::Instant => match operand.as_str().and_then(parse_instant) {
+            Some(t) => Some(Arg::Instant(t)),
+            None => bad(
+                dec,
+                pos,
+                format!(
+                    "{here} takes a date (2026-01-22) or an RFC 3339 time (2026-01-22T13:00:00+02:00)"
+                ),
+            ),
+        },
+        Operand::Version => decode_version(operand, dec, here),
+        Operand::Networks => decode_networks(operand, dec, here).map(Arg::Networks),
+        Operand::Bool => match operand.kind {
+            Kind::Bool(b) => Some(Arg::Bool(b)),
+            _ => bad(dec, pos, format!("{here} takes `true` or `false`")),
+        },
+    }
+}
+
+fn decode_regex(
+    operand: &Node,
+    ignore_case: bool,
+    dec: &mut Decoder,
+    here: &dyn std::fmt::Display,
+) -> Option<regex::Regex> {
+    let Some(pattern) = operand.as_str() else {
+        return bad(
+            dec,
+            operand.pos,
+            format!("{here} takes a regular expression string"),
+        );
+    };
+    let cache_key = (pattern.to_string(), ignore_case);
+    if let Some(re) = dec.regexes.get(&cache_key) {
+        return Some(re.clone());
+    }
+    match regex::RegexBuilder::new(pattern)
+        .case_insensitive(ignore_case)
+        .size_limit(1 << 20)
+        .build()
+    {
+        Ok(re) => {
+            dec.regexes.insert(cache_key, re.clone());
+            Some(re)
+        }
+        Err(e) => bad(
+            dec,
+            operand.pos,
+            format!(
+                "{here}: the regular expression does not compile: {}",
+                one_line(&e.to_string())
+            ),
+        ),
+    }
+}
+
+/// A SemVer operand. One written with a leading `v` is no version to the SDKs, so the
+/// condition can never hold: a warning, and an operator that matches nothing.
+fn decode_version(operand: &Node, dec: &mut Decoder, here: &dyn std::fmt::Display) -> Option<Arg> {
+    let text = operand.scalar_text().unwrap_or_default();
+    if let Some(v) = parse_version(&text) {
+        return Some(Arg::Version(v));
+    }
+    let unprefixed = text.trim().strip_prefix(['v', 'V']).map(parse_version);
+    if let Some(Some(v)) = unprefixed {
+        dec.warning(
+            operand.pos,
+            Code::SemverPrefix,
+            format!(
+                "{here}: `{text}` is not a SemVer version (no leading `v`), so this condition never holds, as in the SDKs; write `{v}`"
+            ),
+        );
+        return Some(Arg::Unsatisfiable(text));
+    }
+    bad(
+        dec,
+        operand.pos,
+        format!(
+            "{here}: `{text}` is not a SemVer version; write MAJOR.MINOR.PATCH such as `2.1.0` or `2.0.0-rc.1` (quote it)"
+        ),
+    )
+}
+
+fn decode_networks(
+    operand: &Node,
+    dec: &mut Decoder,
+    here: &dyn std::fmt::Display,
+) -> Option<Vec<Cidr>> {
+    let Some(values) = scalars(operand) else {
+        return bad(
+            dec,
+            operand.pos,
+            format!("{here} takes a network or a list of networks such as `10.0.0.0/8`"),
+        );
+    };
+    let mut nets = Vec::new();
+    for v in values {
+        let text = v
+            .as_str()
+            .map(str::to_string)
+            .unwrap_or_else(|| v.to_string());
+        match Cidr::parse(&text) {
+            Some(c) => nets.push(c),
+            None => {
+                return bad(
+                    dec,
+                    operand.pos,
+                    format!(
+                        "{here}: `{text}` is not a valid IPv4 or IPv6 network; write it like `10.0.0.0/8` or `2001:db8::/32`"
+                    ),
+                );
+            }
+        }
+    }
+    Some(nets)
+}
+
+/// The operator `name` with its decoded operand. The table gives each name one
+/// operand kind, so every pairing below is the only one decoding produces.
+fn build(name: &'static str, arg: Arg) -> Option<Operator> {
+    let semver = |op: SemverOp, v| Some(Operator::Semver(op, v));
+    match (name, arg) {
+        (_, Arg::Unsatisfiable(operand)) => Some(Operator::Unsatisfiable { name, operand }),
+        ("eq", Arg::Scalar(v)) => Some(Operator::Eq(v)),
+        ("neq", Arg::Scalar(v)) => Some(Operator::Neq(v)),
+        ("in", Arg::Scalars(v)) => Some(Operator::In(v)),
+        ("not_in", Arg::Scalars(v)) => Some(Operator::NotIn(v)),
+        ("contains", Arg::Strings(s)) => Some(Operator::Contains(s)),
+        ("starts_with", Arg::Strings(s)) => Some(Operator::StartsWith(s)),
+        ("ends_with", Arg::Strings(s)) => Some(Operator::EndsWith(s)),
+        ("matches", Arg::Regex(re)) => Some(Operator::Matches(re)),
+        ("gt", Arg::Number(n)) => Some(Operator::Gt(n)),
+        ("gte", Arg::Number(n)) => Some(Operator::Gte(n)),
+        ("lt", Arg::Number(n)) => Some(Operator::Lt(n)),
+        ("lte", Arg::Number(n)) => Some(Operator::Lte(n)),
+        ("before", Arg::Instant(t)) => Some(Operator::Before(t)),
+        ("after", Arg::Instant(t)) => Some(Operator::After(t)),
+        ("semver_eq", Arg::Version(v)) => semver(SemverOp::Eq, v),
+        ("semver_gt", Arg::Version(v)) => semver(SemverOp::Gt, v),
+        ("semver_gte", Arg::Version(v)) => semver(SemverOp::Gte, v),
+        ("semver_lt", Arg::Version(v)) => semver(SemverOp::Lt, v),
+        ("semver_lte", Arg::Version(v)) => semver(SemverOp::Lte, v),
+        ("in_cidr", Arg::Networks(n)) => Some(Operator::InCidr(n)),
+        ("exists", Arg::Bool(b)) => Some(Operator::Exists(b)),
+        _ => None,
     }
 }
 

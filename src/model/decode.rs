@@ -7,7 +7,7 @@ use super::condition::decode_when;
 use super::duration::{parse_date, parse_days, parse_lifetime};
 use super::yaml::{Kind, Node};
 use super::*;
-use crate::report::{Diagnostic, Pos};
+use crate::diag::{Code, Diagnostic, Pos};
 use crate::suggest::did_you_mean;
 use std::fmt;
 
@@ -105,13 +105,13 @@ impl Decoder {
     }
 
     /// Records an error.
-    pub fn error(&mut self, pos: Pos, code: &'static str, message: impl Into<String>) {
+    pub fn error(&mut self, pos: Pos, code: Code, message: impl Into<String>) {
         self.diagnostics
             .push(Diagnostic::error(&self.file, pos, code, message));
     }
 
     /// Records a warning.
-    pub fn warning(&mut self, pos: Pos, code: &'static str, message: impl Into<String>) {
+    pub fn warning(&mut self, pos: Pos, code: Code, message: impl Into<String>) {
         self.diagnostics
             .push(Diagnostic::warning(&self.file, pos, code, message));
     }
@@ -120,7 +120,7 @@ impl Decoder {
     pub fn wrong_type(&mut self, node: &Node, what: &dyn fmt::Display, expected: &str) {
         self.error(
             node.pos,
-            "invalid-type",
+            Code::InvalidType,
             format!("{what} must be {expected}, not {}", node.describe()),
         );
     }
@@ -162,7 +162,7 @@ impl Decoder {
                     .unwrap_or_else(|| key.describe().to_string());
                 self.error(
                     key.pos,
-                    "unknown-field",
+                    Code::UnknownField,
                     format!("unknown field `{text}` in {what}; field names are strings"),
                 );
                 continue;
@@ -184,7 +184,7 @@ impl Decoder {
                 };
                 self.error(
                     key.pos,
-                    "unknown-field",
+                    Code::UnknownField,
                     format!("unknown field `{name}` in {what}{hint}"),
                 );
                 continue;
@@ -193,7 +193,7 @@ impl Decoder {
                 let line = first.pos.line;
                 self.error(
                     key.pos,
-                    "duplicate-key",
+                    Code::DuplicateKey,
                     format!("`{name}` is set twice in {what} (first on line {line}); remove one"),
                 );
                 continue;
@@ -263,7 +263,7 @@ impl Decoder {
                 node.describe()
             ),
         };
-        self.error(node.pos, "invalid-rollout", message);
+        self.error(node.pos, Code::InvalidRollout, message);
         None
     }
 
@@ -273,7 +273,7 @@ impl Decoder {
         match parse_date(&text.value) {
             Ok(d) => Some(Sp::new(d, text.pos)),
             Err(msg) => {
-                self.error(text.pos, "invalid-date", format!("{what}: {msg}"));
+                self.error(text.pos, Code::InvalidDate, format!("{what}: {msg}"));
                 None
             }
         }
@@ -284,7 +284,7 @@ impl Decoder {
         if matches!(node.kind, Kind::Null) {
             self.error(
                 node.pos,
-                "invalid-type",
+                Code::InvalidType,
                 format!("{what} is empty; give a value (quote `\"\"` for an empty string)"),
             );
             return None;
@@ -307,7 +307,7 @@ pub fn decode(root: &Node, dec: &mut Decoder) -> FlagsFile {
     if let Kind::Null = root.kind {
         dec.error(
             Pos::START,
-            "empty-file",
+            Code::EmptyFile,
             "the file is empty; start it with `version: 1` and a `flags:` mapping",
         );
         return file;
@@ -321,14 +321,14 @@ pub fn decode(root: &Node, dec: &mut Decoder) -> FlagsFile {
                     Kind::Int(1) => file.version = Some(Sp::new(1, value.pos)),
                     Kind::Int(v) => dec.error(
                         value.pos,
-                        "unsupported-version",
+                        Code::UnsupportedVersion,
                         format!(
                             "`version: {v}` is not supported; this flagctl reads format version 1"
                         ),
                     ),
                     _ => dec.error(
                         value.pos,
-                        "unsupported-version",
+                        Code::UnsupportedVersion,
                         format!("`version` must be the integer 1, not {}", value.describe()),
                     ),
                 }
@@ -342,7 +342,7 @@ pub fn decode(root: &Node, dec: &mut Decoder) -> FlagsFile {
     if !saw_version {
         dec.error(
             Pos::START,
-            "missing-version",
+            Code::MissingVersion,
             "`version` is missing; add `version: 1` at the top of the file",
         );
     }
@@ -355,7 +355,7 @@ pub fn decode(root: &Node, dec: &mut Decoder) -> FlagsFile {
 fn unreachable_field(dec: &mut Decoder, key: &Node) {
     dec.error(
         key.pos,
-        "unknown-field",
+        Code::UnknownField,
         "field is not handled by this version of flagctl",
     );
 }
@@ -379,7 +379,7 @@ fn decode_settings(node: &Node, dec: &mut Decoder) -> Settings {
                         },
                         Err(msg) => dec.error(
                             text.pos,
-                            "invalid-duration",
+                            Code::InvalidDuration,
                             format!("settings.lifetimes.{t}: {msg}, or `never`"),
                         ),
                     }
@@ -397,7 +397,7 @@ fn decode_settings(node: &Node, dec: &mut Decoder) -> Settings {
                     },
                     Err(msg) => dec.error(
                         text.pos,
-                        "invalid-duration",
+                        Code::InvalidDuration,
                         format!("settings.{name}: {msg}"),
                     ),
                 }
@@ -420,7 +420,7 @@ fn report_repeats(dec: &mut Decoder, items: &[Sp<String>], what: &dyn fmt::Displ
         if let Some(first) = items[..i].iter().find(|x| x.value == item.value) {
             dec.error(
                 item.pos,
-                "duplicate-key",
+                Code::DuplicateKey,
                 format!(
                     "`{}` is listed twice in {what} (first on line {}); remove one",
                     item.value, first.pos.line
@@ -452,7 +452,7 @@ fn decode_scan(node: &Node, dec: &mut Decoder, scan: &mut ScanSettings) {
                     {
                         dec.error(
                             glob.pos,
-                            "invalid-pattern",
+                            Code::InvalidPattern,
                             format!(
                                 "settings.scan.exclude: `{}` is not a valid glob: {}",
                                 glob.value,
@@ -473,7 +473,7 @@ fn decode_scan(node: &Node, dec: &mut Decoder, scan: &mut ScanSettings) {
                             let hint = did_you_mean(&style.value, names);
                             dec.error(
                                 style.pos,
-                                "unknown-alias-style",
+                                Code::UnknownAliasStyle,
                                 format!(
                                     "unknown alias style `{}`{hint}; styles are kebab, snake, screaming_snake, camel, pascal, dot",
                                     style.value
@@ -491,12 +491,12 @@ fn decode_scan(node: &Node, dec: &mut Decoder, scan: &mut ScanSettings) {
                         }
                         Ok(_) => dec.error(
                             source.pos,
-                            "invalid-pattern",
+                            Code::InvalidPattern,
                             "scan pattern has no capture group; wrap the flag key in parentheses, e.g. `isEnabled\\(\"([^\"]+)\"\\)`",
                         ),
                         Err(e) => dec.error(
                             source.pos,
-                            "invalid-pattern",
+                            Code::InvalidPattern,
                             format!("scan pattern does not compile: {}", one_line(&e.to_string())),
                         ),
                     }
@@ -544,7 +544,7 @@ fn keyed_entries<'n>(
         else {
             dec.error(
                 key.pos,
-                "invalid-key",
+                Code::InvalidKey,
                 format!("{what} keys must be plain strings"),
             );
             continue;
@@ -559,12 +559,12 @@ fn keyed_entries<'n>(
                     "{what} key `{name}` has characters outside [A-Za-z0-9._:-]; use letters, digits, `.`, `_`, `:` or `-`"
                 )
             };
-            dec.error(key.pos, "invalid-key", message);
+            dec.error(key.pos, Code::InvalidKey, message);
         }
         if let Some(line) = first_line.get(&name) {
             dec.error(
                 key.pos,
-                "duplicate-key",
+                Code::DuplicateKey,
                 format!("duplicate {what} key `{name}` (first defined on line {line}); rename or remove one"),
             );
             continue;
@@ -689,7 +689,7 @@ fn decode_flag(key: String, pos: Pos, node: &Node, dec: &mut Decoder) -> Flag {
                                 did_you_mean(&t.value, FlagType::ALL.iter().map(|(n, _)| *n));
                             dec.error(
                                 t.pos,
-                                "unknown-type",
+                                Code::UnknownType,
                                 if hint.is_empty() {
                                     format!(
                                         "unknown flag type `{}`; use release, operational, experiment or permission",
@@ -737,14 +737,14 @@ fn decode_flag(key: String, pos: Pos, node: &Node, dec: &mut Decoder) -> Flag {
     if !present("owner") {
         dec.error(
             pos,
-            "missing-owner",
+            Code::MissingOwner,
             format!("flag `{key}` has no `owner`; add `owner: TEAM` naming who will remove it"),
         );
     }
     if !present("type") {
         dec.error(
             pos,
-            "missing-type",
+            Code::MissingType,
             format!("flag `{key}` has no `type`; add `type:` release, operational, experiment or permission"),
         );
     }
@@ -754,7 +754,7 @@ fn decode_flag(key: String, pos: Pos, node: &Node, dec: &mut Decoder) -> Flag {
     {
         dec.error(
             pos,
-            "missing-expires",
+            Code::MissingExpires,
             format!("{t} flag `{key}` has no `expires`; temporary flags need a removal date, e.g. `expires: 2026-12-31`"),
         );
     }
@@ -774,7 +774,7 @@ fn decode_environments(
         let Some(name) = key.scalar_text() else {
             dec.error(
                 key.pos,
-                "invalid-key",
+                Code::InvalidKey,
                 "environment names must be plain strings",
             );
             continue;
@@ -782,7 +782,7 @@ fn decode_environments(
         if let Some(first) = out.iter().find(|o| o.name == name) {
             dec.error(
                 key.pos,
-                "duplicate-key",
+                Code::DuplicateKey,
                 format!(
                     "environment `{name}` is set twice in {what} (first on line {}); remove one",
                     first.pos.line
@@ -870,7 +870,7 @@ fn decode_rules(node: &Node, dec: &mut Decoder, what: &dyn fmt::Display) -> Vec<
             (Some(v), Some(_)) => {
                 dec.error(
                     item.pos,
-                    "invalid-rule",
+                    Code::InvalidRule,
                     format!("{rule_what} sets both `value` and `variant`; keep one"),
                 );
                 Serve::Value(v)
@@ -878,7 +878,7 @@ fn decode_rules(node: &Node, dec: &mut Decoder, what: &dyn fmt::Display) -> Vec<
             (None, None) => {
                 dec.error(
                     item.pos,
-                    "invalid-rule",
+                    Code::InvalidRule,
                     format!("{rule_what} serves nothing; add `value: ...` or `variant: NAME`"),
                 );
                 continue;
@@ -898,7 +898,7 @@ fn decode_variants(node: &Node, dec: &mut Decoder, what: &dyn fmt::Display) -> V
         let Some(name) = key.scalar_text() else {
             dec.error(
                 key.pos,
-                "invalid-key",
+                Code::InvalidKey,
                 "variant names must be plain strings",
             );
             continue;
@@ -906,7 +906,7 @@ fn decode_variants(node: &Node, dec: &mut Decoder, what: &dyn fmt::Display) -> V
         if let Some(first) = out.iter().find(|v| v.name == name) {
             dec.error(
                 key.pos,
-                "duplicate-key",
+                Code::DuplicateKey,
                 format!(
                     "variant `{name}` is defined twice (first on line {}); rename or remove one",
                     first.pos.line
@@ -927,12 +927,12 @@ fn decode_variants(node: &Node, dec: &mut Decoder, what: &dyn fmt::Display) -> V
                 }
                 Kind::Int(w) if w < 0 => dec.error(
                     v.pos,
-                    "invalid-weight",
+                    Code::InvalidWeight,
                     format!("{var_what} has weight {w}; weights must be zero or positive"),
                 ),
                 _ => dec.error(
                     v.pos,
-                    "invalid-weight",
+                    Code::InvalidWeight,
                     format!(
                         "{var_what} weight must be a whole number, not {}",
                         v.describe()
@@ -949,10 +949,10 @@ fn decode_variants(node: &Node, dec: &mut Decoder, what: &dyn fmt::Display) -> V
                 weight,
             }),
             (None, _) if !has_field(value, "value") => {
-                dec.error(key.pos, "missing-field", missing("value"))
+                dec.error(key.pos, Code::MissingField, missing("value"))
             }
             (_, None) if !has_field(value, "weight") => {
-                dec.error(key.pos, "missing-field", missing("weight"))
+                dec.error(key.pos, Code::MissingField, missing("weight"))
             }
             _ => {}
         }

@@ -16,10 +16,10 @@
 //! (`flags: {` ... `}`), empty (`flags:`, `flags: {}`, `flags: ~`) or missing. A flow
 //! mapping that puts several flags on one line is refused with a message.
 
+use super::error::ModelError as Error;
 use super::yaml::{self, Kind, Node};
 use super::{FlagType, Loaded, load_text};
-use crate::error::{Error, Result};
-use crate::report::{Diagnostic, Severity};
+use crate::diag::{Diagnostic, Severity};
 use chrono::NaiveDate;
 
 /// One contiguous replacement of whole lines: the only shape of edit flagctl makes.
@@ -77,7 +77,7 @@ pub struct NewFlag {
 }
 
 impl NewFlag {
-    /// The fields in the order they are written (the order of design.md's example).
+    /// The fields in the order they are written (the order of the example in `docs/flags-file.md`).
     pub fn fields(&self) -> Vec<(&'static str, String)> {
         let mut out = Vec::new();
         if let Some(d) = &self.description {
@@ -106,17 +106,17 @@ pub enum Change<'a> {
 /// comment lines directly above it written at the key's indentation, and one run of
 /// blank lines that separated it from its neighbours (the blank lines after it, or for
 /// the last flag the blank lines before it).
-pub fn plan_remove(text: &str, display: &str, key: &str) -> Result<Splice> {
+pub fn plan_remove(text: &str, display: &str, key: &str) -> Result<Splice, Error> {
     let root = parse(text, display)?;
     let doc = Doc::new(text, display, &root)?;
     let Some(section) = doc.flags_section()? else {
-        return Err(Error::Usage(format!("{display} has no `flags:` section")));
+        return Err(Error::Edit(format!("{display} has no `flags:` section")));
     };
     let i = section
         .entries
         .iter()
         .position(|e| e.key == key)
-        .ok_or_else(|| Error::Usage(format!("no flag `{key}` in {display}")))?;
+        .ok_or_else(|| Error::Edit(format!("no flag `{key}` in {display}")))?;
     section.require_own_lines(&doc)?;
     let (mut first, mut last) = (section.attached_start(&doc, i), section.body_end(&doc, i));
     if i + 1 < section.entries.len() {
@@ -140,7 +140,7 @@ pub fn plan_remove(text: &str, display: &str, key: &str) -> Result<Splice> {
 /// the indentation of the existing flag keys and fields, block or one-line flow flag
 /// bodies, quoting, blank lines between flags, and line endings. An empty `flags:`
 /// (`{}`, `~`) becomes a block mapping; a missing one is appended at the end.
-pub fn plan_new(text: &str, display: &str, flag: &NewFlag) -> Result<Splice> {
+pub fn plan_new(text: &str, display: &str, flag: &NewFlag) -> Result<Splice, Error> {
     let root = parse(text, display)?;
     let doc = Doc::new(text, display, &root)?;
     let Some(section) = doc.flags_section()? else {
@@ -233,7 +233,7 @@ pub fn verify(
     splice: &Splice,
     change: Change<'_>,
     today: NaiveDate,
-) -> Result<(String, Loaded)> {
+) -> Result<(String, Loaded), Error> {
     let new_text = splice.apply(&original.text);
     let edited = load_text(&original.path, &original.display, &new_text, today);
     let was_error = |d: &Diagnostic| {
@@ -252,7 +252,7 @@ pub fn verify(
         let inserted = splice.start + splice.insert.len();
         let problem = format!("{}: {}", d.code, d.message);
         return Err(if line > splice.start && line <= inserted {
-            Error::Usage(format!(
+            Error::Edit(format!(
                 "the new lines would make {} invalid ({problem}); it is unchanged",
                 original.display
             ))
@@ -274,7 +274,7 @@ pub fn verify(
         });
     }
     let unexpected = || {
-        Error::Usage(format!(
+        Error::Edit(format!(
             "refusing to write {}: the edited file would differ in more than the one flag (an unusual layout?); it is unchanged — please make this edit by hand and report the file's layout",
             original.display
         ))
@@ -302,7 +302,7 @@ pub fn verify(
     }
 }
 
-fn parse(text: &str, display: &str) -> Result<Node> {
+fn parse(text: &str, display: &str) -> Result<Node, Error> {
     yaml::parse(text).map_err(|e| Error::Invalid {
         file: display.to_string(),
         line: e.pos.line,
@@ -376,7 +376,7 @@ struct Doc<'t> {
 }
 
 impl<'t> Doc<'t> {
-    fn new(text: &'t str, display: &'t str, root: &'t Node) -> Result<Self> {
+    fn new(text: &'t str, display: &'t str, root: &'t Node) -> Result<Self, Error> {
         let lines = split_lines(text);
         let eol = match lines.first() {
             Some(l) if l.ends_with("\r\n") => "\r\n",
@@ -448,7 +448,7 @@ impl<'t> Doc<'t> {
     }
 
     /// Finds `flags:` and works out its layout.
-    fn flags_section(&self) -> Result<Option<Section>> {
+    fn flags_section(&self) -> Result<Option<Section>, Error> {
         let Some(idx) = self
             .root
             .iter()
@@ -592,7 +592,7 @@ struct Section {
 impl Section {
     /// Every flag key must start its own line (only indentation before it), and keys
     /// must come in line order inside the section; otherwise line edits are unsafe.
-    fn require_own_lines(&self, doc: &Doc<'_>) -> Result<()> {
+    fn require_own_lines(&self, doc: &Doc<'_>) -> Result<(), Error> {
         let mut prev = self.key_line;
         for e in &self.entries {
             let prefix: String = body(doc.line(e.line)).chars().take(e.indent()).collect();

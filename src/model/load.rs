@@ -1,10 +1,11 @@
 //! Finding and reading the flags file.
 
 use super::decode::{Decoder, decode};
+use super::error::ModelError as Error;
 use super::{FlagsFile, check, yaml};
-use crate::error::{Error, Result};
-use crate::report::{Diagnostic, Pos, Severity};
+use crate::diag::{Code, Counts, Diagnostic, Pos, Severity};
 use chrono::NaiveDate;
+use serde::Serialize;
 use std::path::{Path, PathBuf};
 
 /// A flags file together with everything validation found in it.
@@ -22,7 +23,44 @@ pub struct Loaded {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// `flagctl validate`: every problem in the file, and whether it passes.
+#[derive(Debug, Clone, Serialize)]
+pub struct Validation<'a> {
+    /// The file as shown.
+    pub file: &'a str,
+    /// No errors (and with `strict`, no warnings either): exit 0.
+    pub passed: bool,
+    /// Diagnostics with severity error.
+    pub errors: usize,
+    /// Diagnostics with severity warning.
+    pub warnings: usize,
+    /// Number of flags (duplicates included).
+    pub flags: usize,
+    /// Number of segments.
+    pub segments: usize,
+    /// Every diagnostic, sorted by position.
+    pub diagnostics: &'a [Diagnostic],
+    /// The file's text, to quote its lines in text output.
+    #[serde(skip)]
+    pub source: &'a str,
+}
+
 impl Loaded {
+    /// The validation report; `strict` fails on warnings too.
+    pub fn validation(&self, strict: bool) -> Validation<'_> {
+        let counts = Counts::of(&self.diagnostics);
+        Validation {
+            file: &self.display,
+            passed: !counts.fail(strict),
+            errors: counts.errors,
+            warnings: counts.warnings,
+            flags: self.file.flags.len(),
+            segments: self.file.segments.len(),
+            diagnostics: &self.diagnostics,
+            source: &self.text,
+        }
+    }
+
     /// Whether any diagnostic is an error.
     pub fn has_errors(&self) -> bool {
         self.diagnostics
@@ -32,7 +70,7 @@ impl Loaded {
 
     /// Fails with the first error when the file is invalid: commands other than
     /// `validate` and `check` refuse to act on a broken file.
-    pub fn require_valid(&self) -> Result<()> {
+    pub fn require_valid(&self) -> Result<(), Error> {
         let errors: Vec<&Diagnostic> = self
             .diagnostics
             .iter()
@@ -58,7 +96,7 @@ impl Loaded {
 
 /// Where the flags file is: `explicit` (from `--flags` or `FLAGCTL_FLAGS`) or the
 /// first `flags.yaml` (or `flags.yml`) found walking up from `start`.
-pub fn discover(explicit: Option<&Path>, start: &Path) -> Result<PathBuf> {
+pub fn discover(explicit: Option<&Path>, start: &Path) -> Result<PathBuf, Error> {
     if let Some(p) = explicit {
         return Ok(p.to_path_buf());
     }
@@ -77,12 +115,16 @@ pub fn discover(explicit: Option<&Path>, start: &Path) -> Result<PathBuf> {
 
 /// Reads and validates the file at `path`. Only a file that cannot be read at all is an
 /// `Err`; everything about its content is a diagnostic.
-pub fn load_path(path: &Path, display: &str, today: NaiveDate) -> Result<Loaded> {
-    let meta = std::fs::metadata(path).map_err(|e| Error::read(path, e))?;
+pub fn load_path(path: &Path, display: &str, today: NaiveDate) -> Result<Loaded, Error> {
+    let meta = std::fs::metadata(path).map_err(|e| Error::Read {
+        path: path.to_path_buf(),
+        source: e,
+    })?;
     if meta.is_dir() {
-        return Err(Error::Usage(format!(
-            "{display} is a directory; pass the flags file itself with --flags"
-        )));
+        return Err(Error::NotAFile {
+            display: display.to_string(),
+            what: "a directory",
+        });
     }
     // Check the size before reading so a huge file never lands in memory.
     if meta.len() > yaml::MAX_FILE_BYTES as u64 {
@@ -91,9 +133,18 @@ pub fn load_path(path: &Path, display: &str, today: NaiveDate) -> Result<Loaded>
             meta.len(),
             yaml::MAX_FILE_BYTES / (1024 * 1024)
         );
-        return Ok(failed(path, display, Pos::START, "resource-limit", message));
+        return Ok(failed(
+            path,
+            display,
+            Pos::START,
+            Code::ResourceLimit,
+            message,
+        ));
     }
-    let bytes = std::fs::read(path).map_err(|e| Error::read(path, e))?;
+    let bytes = std::fs::read(path).map_err(|e| Error::Read {
+        path: path.to_path_buf(),
+        source: e,
+    })?;
     Ok(load_bytes(path, display, &bytes, today))
 }
 
@@ -114,7 +165,13 @@ pub fn load_bytes(path: &Path, display: &str, bytes: &[u8], today: NaiveDate) ->
                 bytes[e.valid_up_to()],
                 e.valid_up_to()
             );
-            failed(path, display, Pos::new(line, column), "not-utf8", message)
+            failed(
+                path,
+                display,
+                Pos::new(line, column),
+                Code::NotUtf8,
+                message,
+            )
         }
     }
 }
@@ -140,7 +197,7 @@ pub fn load_text(path: &Path, display: &str, text: &str, today: NaiveDate) -> Lo
         }
     };
     let mut diagnostics = dec.diagnostics;
-    crate::report::diagnostic::sort(&mut diagnostics);
+    crate::diag::sort(&mut diagnostics);
     Loaded {
         display: display.to_string(),
         path: path.to_path_buf(),
@@ -150,7 +207,7 @@ pub fn load_text(path: &Path, display: &str, text: &str, today: NaiveDate) -> Lo
     }
 }
 
-fn failed(path: &Path, display: &str, pos: Pos, code: &'static str, message: String) -> Loaded {
+fn failed(path: &Path, display: &str, pos: Pos, code: Code, message: String) -> Loaded {
     Loaded {
         display: display.to_string(),
         path: path.to_path_buf(),

@@ -6,19 +6,28 @@ pub mod condition;
 pub mod decode;
 pub mod duration;
 pub mod edit;
+pub mod error;
+pub mod list;
 pub mod load;
 pub mod schema;
 pub mod yaml;
 
 pub use condition::{Condition, Operator};
-pub use load::{Loaded, discover, load_path, load_text};
+pub use error::ModelError;
+pub use load::{Loaded, Validation, discover, load_path, load_text};
 
-use crate::report::Pos;
+use crate::diag::Pos;
 use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::fmt;
+
+/// `rollout` when absent: everyone.
+pub const DEFAULT_ROLLOUT: u8 = 100;
+
+/// `bucket_by` when absent.
+pub const DEFAULT_BUCKET_BY: &str = "userId";
 
 /// A value with the position it was written at.
 #[derive(Debug, Clone, PartialEq)]
@@ -397,14 +406,14 @@ impl Targeting {
 
     /// `rollout`, defaulting to 100.
     pub fn rollout_percent(&self) -> u8 {
-        self.rollout.as_ref().map_or(100, |r| r.value)
+        self.rollout.as_ref().map_or(DEFAULT_ROLLOUT, |r| r.value)
     }
 
     /// `bucket_by`, defaulting to `userId`.
     pub fn bucket_attribute(&self) -> &str {
         self.bucket_by
             .as_ref()
-            .map_or("userId", |b| b.value.as_str())
+            .map_or(DEFAULT_BUCKET_BY, |b| b.value.as_str())
     }
 
     /// The value served when on (default `true`).
@@ -502,6 +511,20 @@ impl fmt::Display for FlagState {
             FlagState::Partial(p) => write!(f, "partial {p}%"),
             FlagState::Targeted => f.write_str("targeted"),
             FlagState::On => f.write_str("on"),
+        }
+    }
+}
+
+impl FlagState {
+    /// The state without its percentage (`partial 10%` and `partial 50%` are both
+    /// `partial`), for counts and charts.
+    pub fn group(self) -> &'static str {
+        match self {
+            FlagState::Killed => "killed",
+            FlagState::Off => "off",
+            FlagState::Partial(_) => "partial",
+            FlagState::Targeted => "targeted",
+            FlagState::On => "on",
         }
     }
 }

@@ -1,7 +1,7 @@
 //! A JSON Schema (draft-07, which YAML language servers support) of flags.yaml, built
 //! from the same field lists the decoder checks, so the two cannot drift apart.
 
-use super::condition::OPERATORS;
+use super::condition::{OPERATORS, Operand};
 use super::decode::fields;
 use serde_json::{Map, Value, json};
 
@@ -28,11 +28,11 @@ pub fn json_schema() -> Value {
         json!({ "description": "a boolean, number, string, list or object; one type per flag" });
 
     let mut op_props = Map::new();
-    for op in OPERATORS {
-        let schema = match *op {
-            "in" | "not_in" | "in_cidr" => json!({ "type": ["array", "string"] }),
-            "exists" => json!({ "type": "boolean" }),
-            "gt" | "gte" | "lt" | "lte" => json!({ "type": ["number", "string"] }),
+    for (op, operand) in OPERATORS {
+        let schema = match operand {
+            Operand::Scalars | Operand::Networks => json!({ "type": ["array", "string"] }),
+            Operand::Bool => json!({ "type": "boolean" }),
+            Operand::Number => json!({ "type": ["number", "string"] }),
             _ => json!({ "type": ["string", "number", "boolean", "array"] }),
         };
         op_props.insert((*op).to_string(), schema);

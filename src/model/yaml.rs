@@ -11,7 +11,7 @@
 //! `on` and `off` stay strings (the `off:` field depends on it). Depth, alias
 //! expansion and document count are budgeted so hostile input fails fast.
 
-use crate::report::Pos;
+use crate::diag::{Code, Pos};
 use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle, Span};
 use std::collections::HashMap;
 
@@ -108,7 +108,7 @@ impl Node {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParseError {
     /// `yaml-syntax`, `tab-indentation` or `resource-limit`.
-    pub code: &'static str,
+    pub code: Code,
     /// One sentence, without position.
     pub message: String,
     /// Where the parser stopped.
@@ -120,7 +120,7 @@ pub struct ParseError {
 pub fn parse(text: &str) -> Result<Node, ParseError> {
     if text.len() > MAX_FILE_BYTES {
         return Err(ParseError {
-            code: "resource-limit",
+            code: Code::ResourceLimit,
             message: format!(
                 "the file is {} bytes, more than the {} MiB limit",
                 text.len(),
@@ -145,13 +145,13 @@ pub fn parse_sequential(text: &str) -> Result<Node, ParseError> {
     Builder::default().run(text).map_err(|e| match e {
         // The scanner has its own nesting limit for flow collections (`[[[[...`).
         Failure::Scan(message, pos) if message.contains("recursion limit") => ParseError {
-            code: "resource-limit",
+            code: Code::ResourceLimit,
             message: format!("the document nests too deeply ({message}); flatten it"),
             pos,
         },
         Failure::Scan(message, pos) => syntax_error(text, message, pos),
         Failure::Limit(message, pos) => ParseError {
-            code: "resource-limit",
+            code: Code::ResourceLimit,
             message,
             pos,
         },
@@ -162,14 +162,14 @@ fn syntax_error(text: &str, message: String, pos: Pos) -> ParseError {
     if let Some(tab) = first_tab_indent(text) {
         if message.contains("tab") || tab.line <= pos.line {
             return ParseError {
-                code: "tab-indentation",
+                code: Code::TabIndentation,
                 message: "YAML does not allow tabs for indentation; indent with spaces".into(),
                 pos: tab,
             };
         }
     }
     ParseError {
-        code: "yaml-syntax",
+        code: Code::YamlSyntax,
         message: format!("invalid YAML: {message}"),
         pos,
     }
@@ -643,7 +643,7 @@ mod tests {
     #[test]
     fn tabs_are_named() {
         let err = parse("a:\n\tb: 1\n").expect_err("tab indentation");
-        assert_eq!(err.code, "tab-indentation");
+        assert_eq!(err.code, Code::TabIndentation);
         assert_eq!(err.pos, Pos::new(2, 1));
     }
 
@@ -706,10 +706,10 @@ mod tests {
                 vec![format!("*{p}"); 9].join(",")
             ));
         }
-        assert_eq!(parse(&text).expect_err("bomb").code, "resource-limit");
+        assert_eq!(parse(&text).expect_err("bomb").code, Code::ResourceLimit);
         assert_eq!(
             parse("a: 1\n---\nb: 2\n").expect_err("two docs").code,
-            "yaml-syntax"
+            Code::YamlSyntax
         );
     }
 
@@ -737,6 +737,9 @@ mod tests {
     #[test]
     fn depth_is_limited() {
         let text = format!("a: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
-        assert_eq!(parse(&text).expect_err("too deep").code, "resource-limit");
+        assert_eq!(
+            parse(&text).expect_err("too deep").code,
+            Code::ResourceLimit
+        );
     }
 }

@@ -1,4 +1,4 @@
-//! Code references (design.md section 5): walks source trees in parallel and finds
+//! Code references: walks source trees in parallel and finds
 //! every reference to every flag, by key, alias or SDK call pattern.
 //!
 //! This is a library API: `flagctl scan` renders its [`ScanResult`], and `stale --scan`,
@@ -11,7 +11,9 @@ pub mod matcher;
 pub mod records;
 mod walk;
 
-pub use records::{Context, RefKind, Reference, ScanResult, SkipError, Skipped, Stats, Undefined};
+pub use records::{
+    Context, RefKind, Reference, ScanResult, SkipError, SkipReason, Skipped, Stats, Undefined,
+};
 
 use crate::model::{FlagsFile, Loaded};
 use std::path::{Component, Path, PathBuf};
@@ -218,26 +220,6 @@ pub enum ScanError {
         /// A "did you mean" suggestion, or empty.
         hint: String,
     },
-}
-
-impl From<ScanError> for crate::error::Error {
-    fn from(e: ScanError) -> Self {
-        match e {
-            ScanError::BadExclude {
-                file,
-                line,
-                column,
-                glob,
-                message,
-            } => crate::error::Error::Invalid {
-                file,
-                line,
-                column,
-                message: format!("invalid exclude glob `{glob}`: {message}"),
-            },
-            other => crate::error::Error::Usage(other.to_string()),
-        }
-    }
 }
 
 /// Scans `opts.roots` for references to the flags of `file`.

@@ -17,8 +17,6 @@ const LEAD_CHARS: usize = 100;
 /// Everything one scan found: the JSON document of `flagctl scan --format json`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ScanResult {
-    /// Version of the JSON document ([`crate::report::JSON_VERSION`]).
-    pub version: u32,
     /// The scanned roots, in the order given.
     pub roots: Vec<String>,
     /// How many files were scanned and how many skipped, by reason.
@@ -205,10 +203,41 @@ pub struct SkipError {
     pub root: String,
     /// The path relative to the root.
     pub path: String,
-    /// `unreadable` or `symlink_loop`.
-    pub reason: String,
+    /// Why it was not read.
+    pub reason: SkipReason,
     /// What the operating system said.
     pub message: String,
+}
+
+/// Why a file could not be scanned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SkipReason {
+    /// The operating system refused to read it.
+    Unreadable,
+    /// A symbolic link leads back to a directory above it.
+    SymlinkLoop,
+}
+
+impl ScanResult {
+    /// One warning line per file that could not be read, for stderr.
+    pub fn warnings(&self) -> Vec<String> {
+        self.stats
+            .errors
+            .iter()
+            .map(|e| {
+                let what = match e.reason {
+                    SkipReason::SymlinkLoop => "symbolic link loop at",
+                    SkipReason::Unreadable => "cannot read",
+                };
+                format!(
+                    "warning: {what} {}: {}",
+                    super::shown_path(&e.root, &e.path),
+                    e.message
+                )
+            })
+            .collect()
+    }
 }
 
 /// Where a hit is: computed incrementally for hits in increasing offset order, so a
@@ -439,7 +468,6 @@ mod tests {
     #[test]
     fn scan_json_reads_back() {
         let result = ScanResult {
-            version: 1,
             roots: vec![".".into()],
             stats: Stats {
                 files_scanned: 2,

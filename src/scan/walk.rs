@@ -10,7 +10,7 @@
 
 use super::matcher::{Hit, Matcher};
 use super::records::{
-    LineCursor, RefKind, Reference, ScanResult, SkipError, Skipped, Stats, Undefined,
+    LineCursor, RefKind, Reference, ScanResult, SkipError, SkipReason, Skipped, Stats, Undefined,
 };
 use super::{Root, ScanError, ScanOptions};
 use crate::model::FlagsFile;
@@ -252,7 +252,6 @@ pub fn run(file: &FlagsFile, opts: &ScanOptions) -> Result<ScanResult, ScanError
         .map(|(_, f)| f.key.clone())
         .collect();
     Ok(ScanResult {
-        version: crate::report::JSON_VERSION,
         roots: roots.iter().map(|r| r.display.clone()).collect(),
         stats,
         references,
@@ -431,12 +430,12 @@ impl Worker<'_> {
         }
     }
 
-    fn record_error(&mut self, path: &Path, reason: &str, message: String) {
+    fn record_error(&mut self, path: &Path, reason: SkipReason, message: String) {
         let path = self.rel(path);
         self.local.errors.push(SkipError {
             root: self.display.to_string(),
             path,
-            reason: reason.to_string(),
+            reason,
             message,
         });
     }
@@ -447,7 +446,7 @@ impl Worker<'_> {
             ignore::Error::Loop { child, ancestor } => {
                 self.local.skipped.symlink_loops += 1;
                 let message = format!("leads back to {}", self.rel(ancestor));
-                self.record_error(child, "symlink_loop", message);
+                self.record_error(child, SkipReason::SymlinkLoop, message);
             }
             // Errors reading an ignore file leave the rest of the walk intact; they
             // are not about a file to scan.
@@ -459,7 +458,7 @@ impl Worker<'_> {
                     None => other.to_string(),
                 };
                 let path = path.map_or_else(|| self.base.to_path_buf(), Path::to_path_buf);
-                self.record_error(&path, "unreadable", message);
+                self.record_error(&path, SkipReason::Unreadable, message);
             }
         }
     }
@@ -516,7 +515,7 @@ impl Worker<'_> {
         match read(&mut buf) {
             Err(e) => {
                 self.local.skipped.unreadable += 1;
-                self.record_error(path, "unreadable", io_message(&e));
+                self.record_error(path, SkipReason::Unreadable, io_message(&e));
             }
             Ok(None) => self.local.skipped.too_large += 1,
             Ok(Some(())) => {

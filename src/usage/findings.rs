@@ -7,8 +7,8 @@
 //! runs past today (clock skew must not make every flag look idle).
 
 use super::summary::{FlagUsage, Usage, ValueCount, Window};
+use crate::diag::{Pos, Severity};
 use crate::model::{Flag, FlagsFile, Serve};
-use crate::report::{Pos, Severity};
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use serde::Serialize;
 use serde_json::Value;

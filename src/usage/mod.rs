@@ -8,8 +8,8 @@
 //!   (line-based ones on every core); memory grows with flags × values × days, never
 //!   with events.
 //! - [`Usage`] is the result: the [`Window`] the data covers and, per flag, first/last
-//!   evaluation, counts, values, services and a daily series. Its JSON is itself a
-//!   valid input ([`write_json`]); [`write_csv`] writes a CSV summary.
+//!   evaluation, counts, values, services and a daily series. Its JSON (as the `usage`
+//!   command prints it) is itself a valid input; [`write_csv`] writes a CSV summary.
 //! - [`findings`] turns usage, a flags file and (optionally) code references into
 //!   [`UsageFinding`]s: `unused`, `constant`, `evaluated-undefined`,
 //!   `referenced-not-evaluated` and `evaluated-not-referenced`.
@@ -37,17 +37,10 @@ pub use findings::{Rules, UsageFinding, UsageKind, findings};
 pub use read::{Input, Options, expand, read_bytes, read_paths};
 pub use source::{Compression, OtlpShapes, Skipped, Source, SourceFormat};
 pub use summary::{
-    DayCount, FORMAT_MARKER, FlagUsage, Recent, SUMMARY_VERSION, Series, ServiceCount, Span, Usage,
-    ValueCount, Window,
+    DayCount, FORMAT_MARKER, FlagUsage, Recent, Series, ServiceCount, Span, Usage, ValueCount,
+    Window,
 };
 pub use time::rfc3339;
-
-/// Writes `usage` as flagctl's summary JSON (pretty-printed, so a summary kept in git
-/// diffs line by line). Reading it back gives the same data.
-pub fn write_json<W: std::io::Write>(out: &mut W, usage: &Usage) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, usage).map_err(std::io::Error::from)?;
-    writeln!(out)
-}
 
 #[cfg(test)]
 mod tests;

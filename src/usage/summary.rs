@@ -14,9 +14,6 @@ use std::collections::BTreeMap;
 /// The `format` marker of a flagctl usage summary (how it is recognised as an input).
 pub const FORMAT_MARKER: &str = "flagctl-usage";
 
-/// Version of the summary's JSON layout.
-pub const SUMMARY_VERSION: u32 = 1;
-
 fn ser_time<S: Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&rfc3339(*t))
 }
@@ -332,8 +329,6 @@ fn series_order(a: &Series, b: &Series) -> std::cmp::Ordering {
 pub struct Usage {
     /// Always [`FORMAT_MARKER`]: how a summary is recognised when read back.
     pub format: &'static str,
-    /// [`SUMMARY_VERSION`].
-    pub version: u32,
     /// The time the data covers; `None` when the inputs held no evaluation.
     pub window: Option<Window>,
     /// Every key evaluated, sorted by key.
@@ -378,7 +373,6 @@ impl Usage {
         }
         Usage {
             format: FORMAT_MARKER,
-            version: SUMMARY_VERSION,
             window: acc.window().map(|(a, b)| Window {
                 start: time::to_datetime(a),
                 end: time::to_datetime(b),

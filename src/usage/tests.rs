@@ -325,7 +325,7 @@ fn csv_and_jsonl_summaries_with_known_answers() {
 /// Reads `usage` written as JSON, and as CSV, back.
 fn round_trip(u: &Usage) -> (Usage, Usage) {
     let mut json_out = Vec::new();
-    write_json(&mut json_out, u).unwrap();
+    crate::render::json(&mut json_out, u).unwrap();
     let mut csv_out = Vec::new();
     write_csv(&mut csv_out, u).unwrap();
     let from_json = read_bytes(&json_out).unwrap();
@@ -451,7 +451,7 @@ fn mutated_inputs_never_panic() {
     let summary = {
         let u = read_bytes(otlp_sample().as_bytes()).unwrap();
         let mut out = Vec::new();
-        write_json(&mut out, &u).unwrap();
+        crate::render::json(&mut out, &u).unwrap();
         out
     };
     let unleash_doc = serde_json::to_vec_pretty(&[unleash(

@@ -12,6 +12,8 @@ use std::path::{Path, PathBuf};
 const HEAD: &str = "version: 1
 settings:
   service: checkout-api
+  lifetimes:
+    permission: 40d
   scan:
     patterns:
       - 'isFeatureEnabled\\(\\s*[\"'']([A-Za-z0-9._:-]+)[\"'']'
@@ -46,12 +48,17 @@ fn workspace() -> GitRepo {
         "Add ops-circuit",
         &format!("{HEAD}{flags}"),
     );
-    // 50 days ago: a release flag past its 40-day lifetime (overdue), partly rolled out.
+    // 50 days ago: a permission flag (no `expires`) past the 40-day lifetime its type
+    // has here (overdue), partly rolled out.
     flags += &flag(
         "old-release",
-        "release",
+        "permission",
         "checkout-team",
-        &[dates(ago(50), ahead(60)), vec!["rollout: 50".into()]].concat(),
+        &[
+            vec![format!("created: {}", ago(50))],
+            vec!["rollout: 50".into()],
+        ]
+        .concat(),
     );
     repo.commit_flags(ago(50), "Ann", "Add old-release", &format!("{HEAD}{flags}"));
     // 40 days ago: fully on since (launched).
@@ -443,5 +450,39 @@ fn audit_html_renders_in_a_real_browser() {
     assert!(
         dom.contains("id=\"plan-dead-flag\""),
         "no cleanup plan for dead-flag"
+    );
+}
+
+#[test]
+fn a_split_experiment_leaves_the_kept_value_to_its_owner() {
+    // The bundled pricing-page-layout splits 40/30/30 between three layouts; once it has
+    // expired its plan must not claim a rollout to keep.
+    let out = Test::new()
+        .current_dir(crate::common::root())
+        .args(["audit", "--now", "2027-06-01", "--format", "json"])
+        .run()
+        .code(0);
+    let doc = out.json();
+    let entry = doc["owners"]
+        .as_array()
+        .expect("owners")
+        .iter()
+        .flat_map(|o| o["flags"].as_array().expect("flags").iter())
+        .find(|f| f["flag"] == "pricing-page-layout")
+        .expect("pricing-page-layout");
+    let plan = &entry["plan"];
+    assert_eq!(plan["keep"], serde_json::Value::Null, "{plan}");
+    let variants: Vec<&str> = plan["candidates"]
+        .as_array()
+        .expect("candidates")
+        .iter()
+        .filter_map(|c| c["variant"].as_str())
+        .collect();
+    assert_eq!(variants, ["classic", "compact", "comparison"]);
+    assert!(
+        plan["action"]
+            .as_str()
+            .expect("action")
+            .starts_with("Decide which variant wins")
     );
 }

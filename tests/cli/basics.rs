@@ -73,6 +73,7 @@ fn bad_arguments_are_exit_2() {
         .run()
         .code(2);
     assert!(out.stderr.contains("--now"), "{}", out.stderr);
+    // Each command's --format lists only its own formats.
     let out = Test::new()
         .flags("version: 1\n")
         .args(["list", "--format", "sarif"])
@@ -80,10 +81,79 @@ fn bad_arguments_are_exit_2() {
         .code(2);
     assert!(
         out.stderr
-            .contains("`list` does not support --format sarif"),
+            .contains("invalid value 'sarif' for '--format <FORMAT>'")
+            && out
+                .stderr
+                .contains("[possible values: table, json, markdown]"),
         "{}",
         out.stderr
     );
+    // Given before the subcommand, it is checked against the subcommand's formats.
+    let out = Test::new()
+        .flags("version: 1\n")
+        .args(["--format", "sarif", "list"])
+        .run()
+        .code(2);
+    assert!(
+        out.stderr
+            .contains("`list` does not support --format sarif; use one of: table, json, markdown"),
+        "{}",
+        out.stderr
+    );
+    let out = Test::new()
+        .flags("version: 1\n")
+        .args(["--format", "json", "list"])
+        .run()
+        .code(0);
+    assert_eq!(out.json()["command"], "list");
+}
+
+#[test]
+fn global_options_a_command_ignores_are_refused() {
+    let flags = "version: 1\nflags: {}\n";
+    for (args, option) in [
+        (
+            &[
+                "new",
+                "x",
+                "--type",
+                "operational",
+                "--owner",
+                "o",
+                "--rev",
+                "HEAD",
+            ][..],
+            "--rev",
+        ),
+        (&["remove", "x", "--now", "2026-01-01"][..], "--now"),
+        (&["eval", "--now", "2026-01-01"][..], "--now"),
+        (&["schema", "--flags", "flags.yaml"][..], "--flags"),
+        (&["diff", "--now", "2026-01-01"][..], "--now"),
+    ] {
+        let out = Test::new().flags(flags).args(args).run().code(2);
+        assert!(
+            out.stderr
+                .contains(&format!("does not use {option}; its global options are")),
+            "{args:?}: {}",
+            out.stderr
+        );
+    }
+    let out = Test::new()
+        .flags(flags)
+        .args(["--format", "json", "remove", "x"])
+        .run()
+        .code(2);
+    assert!(
+        out.stderr.contains("has one output and no --format"),
+        "{}",
+        out.stderr
+    );
+    // FLAGCTL_FLAGS applies to every command that reads the file; the others ignore it.
+    Test::new()
+        .env("FLAGCTL_FLAGS", "flags.yaml")
+        .args(["schema"])
+        .run()
+        .code(0);
 }
 
 #[test]
@@ -152,4 +222,49 @@ fn schema_is_json_and_committed_copy_is_current() {
         committed, out.stdout,
         "flags.schema.json is stale: run `cargo run -- schema > flags.schema.json`"
     );
+}
+
+#[test]
+fn codes_doc_is_current_and_explain_knows_every_code() {
+    let out = Test::new()
+        .args(["explain", "--format", "markdown"])
+        .run()
+        .code(0);
+    let committed = std::fs::read_to_string(root().join("docs/codes.md")).expect("docs/codes.md");
+    assert_eq!(
+        committed, out.stdout,
+        "docs/codes.md is stale: run `cargo run -- explain --format markdown > docs/codes.md`"
+    );
+    let out = Test::new().args(["explain", "expired"]).run().code(0);
+    assert!(
+        out.stdout
+            .starts_with("expired (error): A flag is past its expiry date\n"),
+        "{}",
+        out.stdout
+    );
+    let out = Test::new().args(["explain", "expird"]).run().code(2);
+    assert!(
+        out.stderr.contains("did you mean `expired`?"),
+        "{}",
+        out.stderr
+    );
+    let all = Test::new()
+        .args(["explain", "--format", "json"])
+        .run()
+        .code(0)
+        .json();
+    assert_eq!(all["command"], "explain");
+    assert!(all["codes"].as_array().is_some_and(|c| c.len() > 40));
+}
+
+#[test]
+fn man_page_covers_every_subcommand() {
+    let out = Test::new().args(["man"]).run().code(0);
+    assert!(out.stdout.contains(".TH flagctl 1"), "{}", out.stdout);
+    for sub in ["VALIDATE", "EVAL", "SCAN", "AUDIT", "EXPLAIN"] {
+        assert!(
+            out.stdout.contains(&format!(".SH \"FLAGCTL {sub}\"")),
+            "{sub}"
+        );
+    }
 }

@@ -5,10 +5,7 @@ use serde_json::{Value, json};
 
 /// Runs `flagctl eval ARGS` on the bundled flags.yaml and fixtures/contexts.yaml.
 fn bundled(args: &[&str]) -> Test {
-    Test::new()
-        .current_dir(root())
-        .args(["--now", "2026-11-21", "eval"])
-        .args(args)
+    Test::new().current_dir(root()).args(["eval"]).args(args)
 }
 
 /// A small flags file exercising each step, with the design's hash vectors (salt
@@ -67,12 +64,14 @@ fn table_for_every_bundled_flag() {
 }
 
 #[test]
-fn json_is_an_array_with_exactly_the_contract_fields() {
+fn json_results_have_exactly_the_contract_fields() {
     let out = bundled(&["--context", "eu-shopper", "--format", "json"])
         .run()
         .code(0);
-    let results = out.json();
-    let list = results.as_array().expect("array");
+    let doc = out.json();
+    assert_eq!(doc["command"], "eval");
+    assert_eq!(doc["version"], 1);
+    let list = doc["results"].as_array().expect("array");
     assert_eq!(list.len(), 13);
     for r in list {
         let keys: Vec<&str> = r
@@ -136,7 +135,7 @@ fn explain_prints_each_step() {
     ])
     .run()
     .code(0);
-    let r = &out.json()[0];
+    let r = &out.json()["results"][0];
     assert_eq!(r["variant"], "treatment");
     let steps: Vec<&str> = r["explain"]
         .as_array()
@@ -164,7 +163,7 @@ fn hash_vectors_end_to_end() {
     .run()
     .code(0);
     assert_eq!(
-        out.json(),
+        out.json()["results"],
         json!([
             {"flag": "rollout-flag", "value": true, "variant": null, "reason": "SPLIT", "rule": null, "bucket": 73, "error_code": null},
             {"flag": "experiment", "value": "v2", "variant": "treatment", "reason": "SPLIT", "rule": null, "bucket": 73, "error_code": null}
@@ -181,8 +180,12 @@ fn hash_vectors_end_to_end() {
     ])
     .run()
     .code(0);
-    assert_eq!(out.json()[0]["value"], false, "aliases name flags too");
-    assert_eq!(out.json()[0]["reason"], "SPLIT");
+    assert_eq!(
+        out.json()["results"][0]["value"],
+        false,
+        "aliases name flags too"
+    );
+    assert_eq!(out.json()["results"][0]["reason"], "SPLIT");
 }
 
 #[test]
@@ -216,7 +219,7 @@ fn context_sources_combine_in_order() {
     ])
     .run()
     .code(0);
-    assert_eq!(out.json()[0]["bucket"], 73);
+    assert_eq!(out.json()["results"][0]["bucket"], 73);
     // Named contexts, with an attribute overridden after.
     let t = Test::new()
         .flags(&FLAGS.replace("settings:\n", "settings:\n  contexts: ctx/named.yaml\n"))
@@ -225,7 +228,7 @@ fn context_sources_combine_in_order() {
             "contexts:\n  big: { userId: u-9, plan: enterprise }\n",
         )
         .args(["eval", "ttl", "-c", "big", "--format", "json"]);
-    assert_eq!(t.run().code(0).json()[0]["value"], 600);
+    assert_eq!(t.run().code(0).json()["results"][0]["value"], 600);
     let out = Test::new()
         .flags(FLAGS)
         .file(
@@ -246,7 +249,7 @@ fn context_sources_combine_in_order() {
         ])
         .run()
         .code(0);
-    assert_eq!(out.json()[0]["value"], 300);
+    assert_eq!(out.json()["results"][0]["value"], 300);
 }
 
 #[test]
@@ -282,7 +285,8 @@ fn usage_errors_exit_2() {
     );
     let out = local(&["--format", "sarif"]).run().code(2);
     assert!(
-        out.stderr.contains("does not support --format sarif"),
+        out.stderr
+            .contains("invalid value 'sarif' for '--format <FORMAT>'"),
         "{}",
         out.stderr
     );
@@ -349,7 +353,8 @@ fn batch_streams_jsonl_with_line_numbers() {
     .stdin(input)
     .run()
     .code(0)
-    .json();
+    .json()["results"]
+        .clone();
     let lines: Vec<Value> = out
         .stdout
         .lines()
@@ -490,4 +495,29 @@ fn summary_counts_values_and_observed_rollout() {
     .run()
     .code(0);
     insta::assert_snapshot!("batch_summary_markdown", out.stdout);
+}
+
+#[test]
+fn semver_is_exact_as_in_the_sdks() {
+    // `v5.2.0` is no version to Unleash's SDKs: the condition never holds, and an
+    // attribute written with a `v` fails it too.
+    let flags = "version: 1\nflags:\n  f:\n    description: d\n    type: operational\n    owner: o\n    rules:\n      - name: modern\n        when:\n          appVersion: { semver_gte: 5.2.0 }\n        value: false\n      - name: prefixed\n        when:\n          appVersion: { semver_gte: v5.2.0 }\n        value: false\n";
+    let reason = |version: &str| {
+        let out = Test::new()
+            .flags(flags)
+            .args([
+                "eval",
+                "f",
+                "-c",
+                &format!("appVersion={version}"),
+                "--format",
+                "json",
+            ])
+            .run()
+            .code(0);
+        out.json()["results"][0]["rule"].clone()
+    };
+    assert_eq!(reason("6.0.0"), "modern");
+    assert_eq!(reason("v6.0.0"), Value::Null);
+    assert_eq!(reason("5.1.9"), Value::Null);
 }

@@ -194,13 +194,20 @@ fn history_follows_a_rename_of_the_flags_file() {
         "{found:?}"
     );
     // `created` is inferred from before the rename.
-    let overdue = doc["findings"]
+    let audit = r
+        .flagctl(["audit", "--no-scan", "--format", "json"])
+        .run()
+        .code(0)
+        .json();
+    let snoozy = audit["owners"][0]["flags"]
         .as_array()
-        .expect("findings")
+        .expect("flags")
         .iter()
-        .find(|f| f["flag"] == "snoozy" && f["kind"] == "overdue")
-        .expect("overdue");
-    assert_eq!(overdue["created"], ago(60).to_string());
+        .find(|f| f["flag"] == "snoozy")
+        .cloned()
+        .expect("snoozy");
+    assert_eq!(snoozy["created"], ago(60).to_string());
+    assert_eq!(snoozy["created_source"], "git");
     let out = r
         .flagctl(["history", "snoozy", "--format", "json"])
         .run()

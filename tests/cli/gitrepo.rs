@@ -103,12 +103,18 @@ impl GitRepo {
         std::fs::write(self.repo.path().join("shallow"), format!("{head}\n")).expect("write");
     }
 
-    /// A flagctl run in the working tree, with `--now TODAY`.
+    /// A flagctl run in the working tree, with `--now TODAY` for the commands whose
+    /// output depends on the date (the others refuse it).
     pub fn flagctl<I: IntoIterator<Item = S>, S: AsRef<str>>(&self, args: I) -> Test {
-        Test::new()
-            .current_dir(self.path())
-            .args(args)
-            .args(["--now", TODAY])
+        let args: Vec<String> = args.into_iter().map(|a| a.as_ref().to_string()).collect();
+        let undated = ["diff", "history", "remove", "eval", "test", "scan"];
+        let command = args.iter().find(|a| !a.starts_with('-'));
+        let test = Test::new().current_dir(self.path()).args(&args);
+        if command.is_some_and(|c| undated.contains(&c.as_str())) {
+            test
+        } else {
+            test.args(["--now", TODAY])
+        }
     }
 
     /// A bare clone of this repository in a new temporary directory.

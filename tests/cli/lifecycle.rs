@@ -39,7 +39,9 @@ impl Flags {
     }
 }
 
-const SETTINGS: &str = "lifetimes:\n  release: 45d";
+// Permission flags need no `expires`; with a lifetime they can become `overdue`, the
+// one way a flag in a valid file is (a flag's own `expires` wins over its type's).
+const SETTINGS: &str = "lifetimes:\n  release: 45d\n  permission: 45d";
 
 fn release(owner: &str, rollout: u32, expires: chrono::NaiveDate) -> String {
     format!(
@@ -60,7 +62,10 @@ pub fn scenario() -> GitRepo {
         "type: operational\nowner: platform\ndescription: open the circuit to the payment provider\nrollout: 100",
     );
     commit(&f, 1095, "Ops Person", "Add circuit breaker");
-    f.set("old-release", &release("payments", 50, ahead(60)));
+    f.set(
+        "old-release",
+        "type: permission\nowner: payments\ndescription: test flag\nrollout: 50",
+    );
     commit(&f, 50, "Alice", "Add old-release");
     f.set("launched-flag", &release("checkout", 10, ahead(30)));
     f.set("dead-flag", &release("checkout", 30, ahead(30)));

@@ -14,7 +14,13 @@ fn usage(args: &[&str]) -> crate::common::Output {
 
 #[test]
 fn snapshot_table() {
-    let out = usage(&[]).code(0);
+    // Wide enough for the values column not to wrap (100 columns wraps it).
+    let out = Test::new()
+        .current_dir(root())
+        .env("COLUMNS", "160")
+        .args(["usage", "fixtures/usage", "--now", "2026-03-10"])
+        .run()
+        .code(0);
     insta::assert_snapshot!(out.stdout);
     assert_eq!(out.stderr, "", "no warnings on clean fixtures");
 }
@@ -150,7 +156,7 @@ fn unknown_formats_and_missing_paths_exit_2() {
         .run()
         .code(2);
     assert!(
-        out.stderr.contains("use one of: table, json, csv"),
+        out.stderr.contains("[possible values: table, json, csv]"),
         "{}",
         out.stderr
     );

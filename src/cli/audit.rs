@@ -1,0 +1,55 @@
+//! `flagctl audit`: the monthly report from the flags file, its git history, a scan of
+//! local code and the scans of other repositories.
+
+use super::{Ctx, Outcome};
+use flagctl::audit::collect::{Options, collect};
+use flagctl::error::Result;
+use std::path::PathBuf;
+
+super::formats!(Format {
+    Table ["text"] => Human,
+    Markdown => Markdown,
+    Html => Html,
+    Json => Json,
+});
+
+/// `flagctl audit`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Code to scan [default: settings.scan.paths, relative to the flags file]
+    #[arg(value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// Merge the JSON of `flagctl scan --format json` run in other repositories
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    refs: Vec<PathBuf>,
+    /// Name a scan root (a PATH, a root recorded in a --refs file, or the --refs file
+    /// itself) after the service it belongs to; repeatable
+    #[arg(long, value_name = "NAME=PATH")]
+    root: Vec<String>,
+    /// Only this owner's part of the report (the summary still covers every flag)
+    #[arg(long, value_name = "OWNER")]
+    owner: Option<String>,
+    /// Do not scan local code; use only --refs
+    #[arg(long)]
+    no_scan: bool,
+    /// Output format
+    #[arg(long, value_enum)]
+    format: Option<Format>,
+}
+
+/// Runs the command.
+pub fn run(ctx: &Ctx, args: &Args) -> Result<Outcome> {
+    let format = ctx.format("audit", args.format, Format::Table)?;
+    let loaded = ctx.load_valid()?;
+    let opts = Options {
+        paths: args.paths.clone(),
+        refs: args.refs.clone(),
+        roots: args.root.clone(),
+        owner: args.owner.clone(),
+        no_scan: args.no_scan,
+    };
+    let (report, notes) = collect(&ctx.sources(&loaded), &opts)?;
+    ctx.notes(&notes);
+    ctx.emit(&report, format.render())?;
+    Ok(Outcome::Success)
+}

@@ -1,0 +1,67 @@
+//! `flagctl remove KEY`: delete a flag from flags.yaml, then print the code references
+//! still to delete.
+
+use super::ctx::stdout;
+use super::{Ctx, Outcome, edit};
+use flagctl::audit::collect::references_to;
+use flagctl::error::{Error, Result};
+use flagctl::model::edit::{Change, plan_remove};
+use flagctl::render::plan;
+use flagctl::suggest::did_you_mean;
+use std::io::Write;
+
+/// `flagctl remove`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The key of the flag to delete
+    key: String,
+    /// Print the change as a unified diff instead of writing it
+    #[arg(long)]
+    dry_run: bool,
+}
+
+/// Runs `flagctl remove`.
+pub fn run(ctx: &Ctx, args: &Args) -> Result<Outcome> {
+    let key = args.key.as_str();
+    let loaded = edit::load_for_edit(ctx)?;
+    if loaded.file.flag(key).is_none() {
+        let hint = did_you_mean(key, loaded.file.flags.iter().map(|f| f.key.as_str()));
+        return Err(Error::Usage(format!(
+            "no flag `{key}` in {}{hint}",
+            loaded.display
+        )));
+    }
+    let splice = plan_remove(&loaded.text, &loaded.display, key)?;
+    edit::apply(ctx, &loaded, &splice, Change::Removed(key), args.dry_run)?;
+    let mut out = stdout();
+    if !args.dry_run && !ctx.printer.quiet {
+        if let Some((first, last)) = splice.removed_lines() {
+            writeln!(
+                out,
+                "removed flag `{key}` from {} (lines {first}-{last})",
+                loaded.display
+            )?;
+        }
+    }
+    // `loaded` is the file as read before the edit, so it still defines the flag whose
+    // spellings the scan resolves.
+    match references_to(&loaded, key, &ctx.cwd) {
+        Ok((refs, warnings)) => {
+            ctx.notes(&warnings);
+            plan::write_plan(&mut out, key, &refs, ctx.printer.paint)?;
+        }
+        // The flags.yaml edit is what was asked for and it is done; the plan is a
+        // courtesy, so a scan that cannot run is a note, not a failure.
+        Err(e) => {
+            ctx.note(&format!("note: no cleanup plan: {e}"));
+            if !ctx.printer.quiet {
+                writeln!(
+                    out,
+                    "next: find the code that still uses it with `flagctl scan --flag {key}` and delete it"
+                )?;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(Outcome::Success)
+}

@@ -1,0 +1,211 @@
+//! The lifecycle services: gather what the rules need (git history, code references)
+//! and run them, for `stale` ([`stale`]) and the CI gate `check` ([`gate`]).
+
+use super::policy::{self, Base};
+use super::{CodeRef, Facts, Finding, Gate, HistoryStatus, Options, Stale};
+use crate::changes::RawFile;
+use crate::diag::{self, Code, Counts, Diagnostic};
+use crate::error::Result;
+use crate::git::{FileHistory, GitError, Repo};
+use crate::model::{FlagsFile, Loaded};
+use crate::scan::{self, Root, ScanOptions};
+use chrono::NaiveDate;
+use std::path::{Path, PathBuf};
+
+/// Which version of flags.yaml is read, and as of which day.
+#[derive(Debug, Clone, Copy)]
+pub struct Sources<'a> {
+    /// The flags file as loaded.
+    pub loaded: &'a Loaded,
+    /// `--rev`: the file was read at this revision instead of the work tree.
+    pub rev: Option<&'a str>,
+    /// "Today".
+    pub today: NaiveDate,
+    /// The current directory, which scan roots are relative to.
+    pub cwd: &'a Path,
+}
+
+impl Sources<'_> {
+    /// The history of the flags file, from `rev` when given, else `HEAD`.
+    pub fn history(&self) -> std::result::Result<FileHistory, GitError> {
+        let (repo, rel) = Repo::locate(&self.loaded.path)?;
+        repo.history(self.rev, &rel)
+    }
+
+    /// What `history` says about each flag, or why it cannot say. Without `rev`,
+    /// uncommitted changes of the work tree count as changes made today.
+    pub fn facts(&self, history: &std::result::Result<FileHistory, GitError>) -> Facts {
+        match history {
+            Ok(h) => {
+                let working = match self.rev {
+                    None => RawFile::parse(&self.loaded.text).ok(),
+                    Some(_) => None,
+                };
+                Facts::from_history(h, working.as_ref(), self.today)
+            }
+            Err(e) => Facts::Unavailable(e.to_string()),
+        }
+    }
+
+    /// Scans for the flags of `file` (those of `loaded`, possibly with more, such as
+    /// the flags `check --base` sees removed) under `roots`, else the file's
+    /// `settings.scan.paths`. Returns the references and one warning per file that
+    /// could not be read.
+    pub fn scan(&self, file: &FlagsFile, roots: &[PathBuf]) -> Result<(Vec<CodeRef>, Vec<String>)> {
+        let mut opts = ScanOptions::for_flags_file(self.loaded, self.cwd);
+        if !roots.is_empty() {
+            opts.roots = roots.iter().map(|p| Root::from_arg(p, self.cwd)).collect();
+        }
+        let result = scan::scan(file, &opts)?;
+        let refs = super::code_refs(&result.references, &result.undefined, |_| None);
+        Ok((refs, result.warnings()))
+    }
+}
+
+/// What `stale` reports: the lifecycle findings, plus the reference findings when
+/// `scan` names roots to scan (empty: `settings.scan.paths`).
+pub fn stale(
+    src: &Sources,
+    warn_within: Option<i64>,
+    scan: Option<&[PathBuf]>,
+) -> Result<(Stale, Vec<String>)> {
+    let mut warnings = Vec::new();
+    let refs = match scan {
+        Some(roots) => {
+            let (refs, w) = src.scan(&src.loaded.file, roots)?;
+            warnings.extend(w);
+            Some(refs)
+        }
+        None => None,
+    };
+    let facts = src.facts(&src.history());
+    let opts = Options {
+        today: src.today,
+        warn_within,
+    };
+    let display = &src.loaded.display;
+    let mut findings = super::findings(&src.loaded.file, display, &facts, &opts);
+    if let Some(refs) = refs {
+        findings.extend(super::reference_findings(&src.loaded.file, display, &refs));
+        super::sort(&mut findings);
+    }
+    let report = Stale {
+        today: src.today,
+        file: display.clone(),
+        history: HistoryStatus::of(&facts),
+        findings,
+    };
+    Ok((report, warnings))
+}
+
+/// What the CI gate is asked to check.
+#[derive(Debug, Clone, Default)]
+pub struct GateOptions {
+    /// Fail on warnings too.
+    pub strict: bool,
+    /// `--warn-within` days.
+    pub warn_within: Option<i64>,
+    /// `--base REV`: also judge the change since REV against policy.
+    pub base: Option<String>,
+    /// `--scan`: roots to scan for undefined (or removed) flags; empty for
+    /// `settings.scan.paths`.
+    pub scan: Option<Vec<PathBuf>>,
+}
+
+/// The CI gate (`check`): validation, `expired` (an error here) and `expiring`; with a
+/// base revision, the change policy; with a scan, undefined and unreferenced flags and
+/// removed flags still referenced. Returns the report and notes for stderr.
+pub fn gate(src: &Sources, opts: &GateOptions) -> Result<(Gate, Vec<String>)> {
+    let loaded = src.loaded;
+    let mut notes = Vec::new();
+    let mut diags = expiry_gate(src, opts.warn_within);
+    let base = match &opts.base {
+        Some(rev) => {
+            let base = Base::read(loaded, rev, src.today)?;
+            if let Some(reason) = base.facts.unavailable() {
+                notes.push(format!("note: the snooze limit is not checked: {reason}"));
+            }
+            Some(base)
+        }
+        None => None,
+    };
+    let refs = match (&opts.scan, &base) {
+        (None, _) => None,
+        (Some(roots), None) => Some(src.scan(&loaded.file, roots)?),
+        // Code that still names a flag removed since the base matches no flag of the
+        // working file, so scan for the removed flags (keys and aliases) too.
+        (Some(roots), Some(b)) => Some(src.scan(&b.with_removed, roots)?),
+    };
+    let refs = refs.map(|(refs, warnings)| {
+        notes.extend(warnings);
+        refs
+    });
+    if let Some(b) = &base {
+        let found = policy::policy(b, &loaded.file, &loaded.display, src.today, refs.as_deref());
+        // A policy violation says more than the generic validation error on the same
+        // spot (`new-flag-without-owner` over `missing-owner`): keep only the former.
+        diags.retain(|d| {
+            !(matches!(
+                d.code,
+                Code::MissingOwner | Code::MissingExpires | Code::ExpiresTooLate
+            ) && found.iter().any(|p| p.file == d.file && p.line == d.line))
+        });
+        diags.extend(found);
+    }
+    if let Some(refs) = &refs {
+        // A reference to a flag removed since the base is already reported as
+        // `removed-but-referenced`; it is not also `undefined`.
+        let kept: Vec<CodeRef> = refs
+            .iter()
+            .filter(|r| {
+                !base
+                    .as_ref()
+                    .is_some_and(|b| b.removed(&r.flag, &loaded.file))
+            })
+            .cloned()
+            .collect();
+        diags.extend(
+            super::reference_findings(&loaded.file, &loaded.display, &kept)
+                .iter()
+                .filter(|f| matches!(f.kind, Code::Undefined | Code::Unreferenced))
+                .map(Finding::to_diagnostic),
+        );
+    }
+    diag::sort(&mut diags);
+    let counts = Counts::of(&diags);
+    let report = Gate {
+        today: src.today,
+        file: loaded.display.clone(),
+        passed: !counts.fail(opts.strict),
+        errors: counts.errors,
+        warnings: counts.warnings,
+        diagnostics: diags,
+        source: loaded.text.clone(),
+    };
+    Ok((report, notes))
+}
+
+/// Validation diagnostics with `expired` turned into an error, plus `expiring`.
+fn expiry_gate(src: &Sources, warn_within: Option<i64>) -> Vec<Diagnostic> {
+    let loaded = src.loaded;
+    // Validation warns about expired flags; the gate reports them as `expired` errors.
+    let mut diags: Vec<Diagnostic> = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.code != Code::Expired)
+        .cloned()
+        .collect();
+    let opts = Options {
+        today: src.today,
+        warn_within,
+    };
+    // Expiry needs no history: keep the gate fast and independent of clone depth.
+    let facts = Facts::Unavailable(String::new());
+    diags.extend(
+        super::findings(&loaded.file, &loaded.display, &facts, &opts)
+            .iter()
+            .filter(|f| matches!(f.kind, Code::Expired | Code::Expiring))
+            .map(Finding::to_diagnostic),
+    );
+    diags
+}
