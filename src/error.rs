@@ -22,6 +22,9 @@ pub enum Error {
     /// A scan could not run.
     #[error(transparent)]
     Scan(#[from] ScanError),
+    /// Usage data could not be read.
+    #[error(transparent)]
+    UsageData(#[from] crate::usage::UsageError),
     /// A file other than the flags file could not be read or written.
     #[error("cannot {action} {}: {source}", .path.display())]
     Io {

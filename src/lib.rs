@@ -41,3 +41,4 @@ pub mod render;
 pub mod scan;
 pub mod suggest;
 pub mod text;
+pub mod usage;

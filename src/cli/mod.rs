@@ -20,6 +20,7 @@ mod scan;
 mod schema;
 mod stale;
 mod test;
+mod usage;
 mod validate;
 
 pub use ctx::Ctx;
@@ -93,6 +94,8 @@ enum Command {
     Scan(scan::Args),
     /// The monthly report: findings, references and history per owner, with cleanup plans
     Audit(audit::Args),
+    /// Summarise production usage data (OpenTelemetry, Unleash metrics, CSV/JSONL summaries)
+    Usage(usage::Args),
     /// Explain a diagnostic or finding code (`flagctl explain expired`), or list them all
     Explain(explain::Args),
     /// Print the JSON Schema of flags.yaml, for editor completion
@@ -147,6 +150,7 @@ impl Command {
             Command::History(_) => "history",
             Command::Scan(_) => "scan",
             Command::Audit(_) => "audit",
+            Command::Usage(_) => "usage",
             Command::Explain(_) => "explain",
             Command::Schema(_) => "schema",
             Command::Completions(_) => "completions",
@@ -183,6 +187,12 @@ impl Command {
                 ..none
             },
             Command::Explain(_) => Uses {
+                format: true,
+                ..none
+            },
+            // Reads no flags file; "today" bounds the dates it warns about.
+            Command::Usage(_) => Uses {
+                now: true,
                 format: true,
                 ..none
             },
@@ -230,6 +240,7 @@ where
         Command::History(args) => history::run(&ctx, &args),
         Command::Scan(args) => scan::run(&ctx, &args),
         Command::Audit(args) => audit::run(&ctx, &args),
+        Command::Usage(args) => usage::run(&ctx, &args),
         Command::Explain(args) => explain::run(&ctx, &args),
         Command::Schema(args) => schema::run(&ctx, &args),
         Command::Completions(args) => completions::run(&args),

@@ -27,6 +27,7 @@ pub mod table;
 pub mod test;
 pub mod text;
 pub mod unified;
+pub mod usage;
 
 pub use paint::Paint;
 

@@ -14,4 +14,5 @@ mod list;
 mod sarif;
 mod scan;
 mod test_cmd;
+mod usage;
 mod validate;
