@@ -123,6 +123,11 @@ codes! {
     Unreferenced = "unreferenced", Lifecycle, Warning, "No code references the flag";
     Undefined = "undefined", Lifecycle, Error, "Code references a flag that flags.yaml does not define";
     CrossBoundary = "cross-boundary", Lifecycle, Warning, "A flag is referenced from another service than its owner";
+    Unused = "unused", Lifecycle, Warning, "Production has not evaluated the flag for a long time";
+    Constant = "constant", Lifecycle, Warning, "Production always gets the same value from the flag";
+    EvaluatedUndefined = "evaluated-undefined", Lifecycle, Error, "Production evaluates a flag key that flags.yaml does not define";
+    ReferencedNotEvaluated = "referenced-not-evaluated", Lifecycle, Warning, "Code references the flag but production never evaluates it";
+    EvaluatedNotReferenced = "evaluated-not-referenced", Lifecycle, Warning, "Production evaluates the flag but this repository's code does not reference it";
     NoisyKey = "noisy-key", Lifecycle, Warning, "A flag's key is a common word whose references are mostly unrelated uses of it";
     // Change policy.
     NewFlagWithoutOwner = "new-flag-without-owner", Policy, Error, "A new temporary flag has no owner";
@@ -279,6 +284,21 @@ impl Code {
             }
             CrossBoundary => {
                 "A flag is referenced from another service than `settings.service`, the service that owns it. Each flag should be decided in one service, which passes the result on; otherwise the services can disagree for the same user."
+            }
+            Unused => {
+                "Usage data (`--usage`) shows the flag has not been evaluated for `settings.unused_after` (90 days by default), or not at all in the days the data covers. Operational and permission flags are included: a kill switch that is never evaluated is a kill switch that does not work. The finding is `conclusive` only when the data covers that long; with less, it says how many days it rests on."
+            }
+            Constant => {
+                "Usage data shows the flag evaluated at least `settings.constant_min_evaluations` times (1,000 by default) over the last `settings.launched_after`, always to the same value: it is launched (or dead) in practice, whatever flags.yaml says. Its cleanup plan keeps that value, and `flagctl cleanup` uses it by default."
+            }
+            EvaluatedUndefined => {
+                "Production evaluates a key that flags.yaml does not define: a typo in code, a flag defined in another repository's file, or one removed from flags.yaml while still evaluated. SDKs serve their default for it. Fix the key or define the flag; `check` fails on it."
+            }
+            ReferencedNotEvaluated => {
+                "Code references the flag, but the usage data shows no evaluation of it: the code path is dead, or not deployed. Find out which before removing anything."
+            }
+            EvaluatedNotReferenced => {
+                "Production evaluates the flag, but this repository's code does not reference it: an old deployment still runs, or another repository uses it. Merge that repository's scan with `flagctl audit --refs`."
             }
             NoisyKey => {
                 "The flag's key is one common word (`demo`, `search`) and nearly all its references are that bare word, most of them probably unrelated to the flag: they drown the real references in every report and cleanup plan. Add a `settings.scan.patterns` call shape so that SDK calls are what counts, or rename the flag to something distinctive (`demo-mode`)."

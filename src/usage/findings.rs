@@ -7,75 +7,12 @@
 //! runs past today (clock skew must not make every flag look idle).
 
 use super::summary::{FlagUsage, Usage, ValueCount, Window};
-use crate::diag::{Pos, Severity};
+use crate::diag::{Code, Pos, Severity};
 use crate::model::{Flag, FlagsFile, Serve};
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
-
-/// The kind of a usage finding: a stable name used in JSON, SARIF and annotations.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum UsageKind {
-    /// Not evaluated for `unused_after` days (or in all the days the data covers).
-    Unused,
-    /// Evaluated often over the last `launched_after` days, always to the same value.
-    Constant,
-    /// Evaluated in production, not defined in flags.yaml.
-    EvaluatedUndefined,
-    /// Referenced in code, never evaluated in production.
-    ReferencedNotEvaluated,
-    /// Evaluated in production, not referenced in this repository's code.
-    EvaluatedNotReferenced,
-}
-
-impl UsageKind {
-    /// Every kind.
-    pub const ALL: [UsageKind; 5] = [
-        UsageKind::Unused,
-        UsageKind::Constant,
-        UsageKind::EvaluatedUndefined,
-        UsageKind::ReferencedNotEvaluated,
-        UsageKind::EvaluatedNotReferenced,
-    ];
-
-    /// The stable name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            UsageKind::Unused => "unused",
-            UsageKind::Constant => "constant",
-            UsageKind::EvaluatedUndefined => "evaluated-undefined",
-            UsageKind::ReferencedNotEvaluated => "referenced-not-evaluated",
-            UsageKind::EvaluatedNotReferenced => "evaluated-not-referenced",
-        }
-    }
-
-    /// `evaluated-undefined` is an error (it fails `check`); the rest are warnings.
-    pub fn severity(self) -> Severity {
-        match self {
-            UsageKind::EvaluatedUndefined => Severity::Error,
-            _ => Severity::Warning,
-        }
-    }
-
-    /// One line describing the kind (SARIF rule descriptions).
-    pub fn describe(self) -> &'static str {
-        match self {
-            UsageKind::Unused => "Production has not evaluated the flag for a long time",
-            UsageKind::Constant => "Production always gets the same value from the flag",
-            UsageKind::EvaluatedUndefined => {
-                "Production evaluates a flag key that flags.yaml does not define"
-            }
-            UsageKind::ReferencedNotEvaluated => {
-                "Code references the flag but production never evaluates it"
-            }
-            UsageKind::EvaluatedNotReferenced => {
-                "Production evaluates the flag but this repository's code does not reference it"
-            }
-        }
-    }
-}
 
 /// The thresholds of the rules.
 #[derive(Debug, Clone, Copy)]
@@ -154,7 +91,7 @@ pub struct UsageFinding {
     /// The flag key (or the key evaluated, for `evaluated-undefined`).
     pub flag: String,
     /// What was found.
-    pub kind: UsageKind,
+    pub kind: Code,
     /// `error` or `warning`.
     pub severity: Severity,
     /// What the data shows, with the days it covers.
@@ -282,13 +219,7 @@ impl<'a> Ctx<'a> {
         Seen { usages }
     }
 
-    fn finding(
-        &self,
-        flag: &Flag,
-        kind: UsageKind,
-        message: String,
-        action: String,
-    ) -> UsageFinding {
+    fn finding(&self, flag: &Flag, kind: Code, message: String, action: String) -> UsageFinding {
         UsageFinding {
             flag: flag.key.clone(),
             kind,
@@ -327,7 +258,7 @@ impl<'a> Ctx<'a> {
             }
             let mut f = self.finding(
                 flag,
-                UsageKind::Unused,
+                Code::Unused,
                 format!(
                     "flag `{key}` was last evaluated on {}, {} before the usage data ends on {} (unused after {})",
                     last.date_naive(),
@@ -375,7 +306,7 @@ impl<'a> Ctx<'a> {
                 ),
             )
         };
-        let mut f = self.finding(flag, UsageKind::Unused, message, action);
+        let mut f = self.finding(flag, Code::Unused, message, action);
         f.covered = covered;
         f.conclusive = conclusive;
         f.evaluations = Some(0);
@@ -424,7 +355,7 @@ impl<'a> Ctx<'a> {
         };
         let mut f = self.finding(
             flag,
-            UsageKind::Constant,
+            Code::Constant,
             format!(
                 "flag `{key}` returned only {shown} in {} evaluations over {}",
                 evaluations,
@@ -455,7 +386,7 @@ impl<'a> Ctx<'a> {
             (true, None) => {
                 let mut f = self.finding(
                     flag,
-                    UsageKind::ReferencedNotEvaluated,
+                    Code::ReferencedNotEvaluated,
                     format!("code references flag `{key}` but production did not evaluate it in {covered}"),
                     "the code path is dead or not deployed: check that the service evaluating it sends telemetry, or remove the check".into(),
                 );
@@ -471,7 +402,7 @@ impl<'a> Ctx<'a> {
                 };
                 let mut f = self.finding(
                     flag,
-                    UsageKind::EvaluatedNotReferenced,
+                    Code::EvaluatedNotReferenced,
                     format!(
                         "production evaluated flag `{key}` {} times{by} in {covered} (last on {}), but this repository's code has no reference to it",
                         seen.count(),
@@ -513,8 +444,8 @@ impl<'a> Ctx<'a> {
             let key = &u.flag;
             out.push(UsageFinding {
                 flag: key.clone(),
-                kind: UsageKind::EvaluatedUndefined,
-                severity: UsageKind::EvaluatedUndefined.severity(),
+                kind: Code::EvaluatedUndefined,
+                severity: Code::EvaluatedUndefined.severity(),
                 message: format!(
                     "production evaluated `{key}` {} times{by} in {} (last on {}), but flags.yaml does not define it{hint}",
                     u.count,

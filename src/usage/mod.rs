@@ -33,7 +33,7 @@ mod value;
 pub use csv_out::{CSV_HEADER, write_csv};
 pub use error::UsageError;
 pub use explain::{explain, warnings};
-pub use findings::{Covered, Rules, UsageFinding, UsageKind, findings};
+pub use findings::{Covered, Rules, UsageFinding, findings};
 pub use read::{Input, Options, expand, read_bytes, read_paths};
 pub use source::{Compression, OtlpShapes, Skipped, Source, SourceFormat};
 pub use summary::{

@@ -317,7 +317,11 @@ fn a_file_read_but_not_understood_is_exit_1_for_validate_and_2_for_the_rest() {
         .args(["validate", "--flags", "missing.yaml"])
         .run()
         .code(2);
-    assert!(out.stderr.starts_with("error: cannot read missing.yaml"), "{}", out.stderr);
+    assert!(
+        out.stderr.starts_with("error: cannot read missing.yaml"),
+        "{}",
+        out.stderr
+    );
     let out = Test::new()
         .file("dir/x", "")
         .args(["validate", "--flags", "dir"])

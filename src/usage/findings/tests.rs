@@ -1,6 +1,7 @@
 //! Tests of the usage findings, on usage data written as JSON Lines summaries.
 
 use super::*;
+use crate::diag::Code;
 use crate::model::load_text;
 use crate::usage::read_bytes;
 use std::path::Path;
@@ -69,7 +70,7 @@ fn run(u: &Usage, today: &str, refs: Option<&HashSet<String>>) -> Vec<UsageFindi
     findings(&flags(), "flags.yaml", u, &Rules::new(day(today), 30), refs)
 }
 
-fn of(found: &[UsageFinding], kind: UsageKind, flag: &str) -> Option<UsageFinding> {
+fn of(found: &[UsageFinding], kind: Code, flag: &str) -> Option<UsageFinding> {
     found
         .iter()
         .find(|f| f.kind == kind && f.flag == flag)
@@ -84,7 +85,7 @@ fn a_week_of_data_never_claims_ninety_days() {
     ];
     let u = usage(&rows.iter().map(String::as_str).collect::<Vec<_>>());
     let found = run(&u, "2026-04-01", None);
-    let f = of(&found, UsageKind::Unused, "kill-search").unwrap();
+    let f = of(&found, Code::Unused, "kill-search").unwrap();
     assert!(!f.conclusive);
     assert_eq!(f.covered.days, 7);
     assert!(
@@ -96,7 +97,7 @@ fn a_week_of_data_never_claims_ninety_days() {
     );
     assert!(!f.message.contains("in 90 days") && !f.message.contains("in the 90 days"));
     assert!(f.action.contains("collect usage data over 90 days"));
-    assert!(of(&found, UsageKind::Unused, "new-checkout").is_none());
+    assert!(of(&found, Code::Unused, "new-checkout").is_none());
 }
 
 #[test]
@@ -109,7 +110,7 @@ fn unused_after_long_enough_data_includes_operational_flags() {
     ];
     let u = usage(&rows.iter().map(String::as_str).collect::<Vec<_>>());
     let found = run(&u, "2026-04-01", None);
-    let checkout = of(&found, UsageKind::Unused, "new-checkout").unwrap();
+    let checkout = of(&found, Code::Unused, "new-checkout").unwrap();
     assert!(checkout.conclusive);
     assert!(
         checkout.message.contains(
@@ -118,7 +119,7 @@ fn unused_after_long_enough_data_includes_operational_flags() {
         "{}",
         checkout.message
     );
-    let kill = of(&found, UsageKind::Unused, "kill-search").unwrap();
+    let kill = of(&found, Code::Unused, "kill-search").unwrap();
     assert!(kill.conclusive);
     assert!(
         kill.message.contains("the 121 days the usage data covers"),
@@ -126,7 +127,7 @@ fn unused_after_long_enough_data_includes_operational_flags() {
         kill.message
     );
     assert!(kill.action.contains("kill switch"), "{}", kill.action);
-    assert!(of(&found, UsageKind::Unused, "aliased").is_none());
+    assert!(of(&found, Code::Unused, "aliased").is_none());
 }
 
 #[test]
@@ -136,7 +137,7 @@ fn a_flag_created_inside_the_window_counts_from_its_creation() {
         row("x", "2026-03-31", 0, "null"),
     ];
     let u = usage(&rows.iter().map(String::as_str).collect::<Vec<_>>());
-    let f = of(&run(&u, "2026-04-01", None), UsageKind::Unused, "late-flag").unwrap();
+    let f = of(&run(&u, "2026-04-01", None), Code::Unused, "late-flag").unwrap();
     assert_eq!(f.covered.days, 12);
     assert!(!f.conclusive);
     assert!(
@@ -160,7 +161,7 @@ fn constant_needs_one_value_enough_evaluations_and_a_temporary_flag() {
     ];
     let u = usage(&rows.iter().map(String::as_str).collect::<Vec<_>>());
     let found = run(&u, "2026-04-01", None);
-    let f = of(&found, UsageKind::Constant, "new-checkout").unwrap();
+    let f = of(&found, Code::Constant, "new-checkout").unwrap();
     assert_eq!(f.keep, Some(serde_json::json!(true)));
     assert_eq!(f.evaluations, Some(1200));
     assert!(f.conclusive);
@@ -171,15 +172,15 @@ fn constant_needs_one_value_enough_evaluations_and_a_temporary_flag() {
         f.message
     );
     assert!(
-        of(&found, UsageKind::Constant, "kill-search").is_none(),
+        of(&found, Code::Constant, "kill-search").is_none(),
         "operational"
     );
     assert!(
-        of(&found, UsageKind::Constant, "aliased").is_none(),
+        of(&found, Code::Constant, "aliased").is_none(),
         "two values"
     );
     assert!(
-        of(&found, UsageKind::Constant, "late-flag").is_none(),
+        of(&found, Code::Constant, "late-flag").is_none(),
         "999 < 1000"
     );
 }
@@ -189,7 +190,7 @@ fn a_constant_variant_keeps_its_value_from_flags_yaml() {
     let line =
         r#"{"flag":"recs","last_evaluated":"2026-03-30","count":2000,"variant":"treatment"}"#;
     let u = usage(&[line]);
-    let f = of(&run(&u, "2026-04-01", None), UsageKind::Constant, "recs").unwrap();
+    let f = of(&run(&u, "2026-04-01", None), Code::Constant, "recs").unwrap();
     assert_eq!(f.keep, Some(serde_json::json!("v2")));
     assert_eq!(f.keep_variant.as_deref(), Some("treatment"));
     assert!(!f.conclusive, "one day of data, 30 asked for");
@@ -203,7 +204,7 @@ fn keys_evaluated_but_undefined_are_errors_with_a_suggestion() {
     ];
     let u = usage(&rows.iter().map(String::as_str).collect::<Vec<_>>());
     let found = run(&u, "2026-04-01", None);
-    let f = of(&found, UsageKind::EvaluatedUndefined, "new-chekout").unwrap();
+    let f = of(&found, Code::EvaluatedUndefined, "new-chekout").unwrap();
     assert_eq!(f.severity, Severity::Error);
     assert_eq!((f.line, f.column), (1, 1));
     assert!(
@@ -211,7 +212,7 @@ fn keys_evaluated_but_undefined_are_errors_with_a_suggestion() {
         "{}",
         f.message
     );
-    assert!(of(&found, UsageKind::EvaluatedUndefined, "ALIASED_FLAG").is_none());
+    assert!(of(&found, Code::EvaluatedUndefined, "ALIASED_FLAG").is_none());
 }
 
 #[test]
@@ -220,19 +221,19 @@ fn code_and_production_disagreements_need_references() {
     let u = usage(&rows.iter().map(String::as_str).collect::<Vec<_>>());
     assert!(run(&u, "2026-04-01", None).iter().all(|f| !matches!(
         f.kind,
-        UsageKind::ReferencedNotEvaluated | UsageKind::EvaluatedNotReferenced
+        Code::ReferencedNotEvaluated | Code::EvaluatedNotReferenced
     )));
     let refs: HashSet<String> = ["kill-search".to_string()].into();
     let found = run(&u, "2026-04-01", Some(&refs));
-    let dead = of(&found, UsageKind::ReferencedNotEvaluated, "kill-search").unwrap();
+    let dead = of(&found, Code::ReferencedNotEvaluated, "kill-search").unwrap();
     assert!(
         dead.message.contains("in the 1 day the usage data covers"),
         "{}",
         dead.message
     );
-    let stray = of(&found, UsageKind::EvaluatedNotReferenced, "new-checkout").unwrap();
+    let stray = of(&found, Code::EvaluatedNotReferenced, "new-checkout").unwrap();
     assert_eq!(stray.evaluations, Some(3));
-    assert!(of(&found, UsageKind::ReferencedNotEvaluated, "recs").is_none());
+    assert!(of(&found, Code::ReferencedNotEvaluated, "recs").is_none());
 }
 
 #[test]
@@ -243,9 +244,9 @@ fn future_timestamps_do_not_make_every_flag_idle() {
     ];
     let u = usage(&rows.iter().map(String::as_str).collect::<Vec<_>>());
     let found = run(&u, "2026-04-01", None);
-    assert!(of(&found, UsageKind::Unused, "new-checkout").is_none());
-    assert!(of(&found, UsageKind::Unused, "kill-search").is_none());
-    let f = of(&found, UsageKind::Unused, "recs").unwrap();
+    assert!(of(&found, Code::Unused, "new-checkout").is_none());
+    assert!(of(&found, Code::Unused, "kill-search").is_none());
+    let f = of(&found, Code::Unused, "recs").unwrap();
     assert_eq!(f.covered.to, day("2026-04-01"), "claims stop at today");
 }
 
@@ -262,7 +263,7 @@ fn a_variant_named_after_a_value_keeps_that_value() {
         r#"{"flag":"new-checkout","last_evaluated":"2026-03-30","count":2000,"variant":"true"}"#;
     let f = of(
         &run(&usage(&[line]), "2026-04-01", None),
-        UsageKind::Constant,
+        Code::Constant,
         "new-checkout",
     )
     .unwrap();
