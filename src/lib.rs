@@ -12,6 +12,7 @@ pub mod error;
 pub mod eval;
 pub mod fsutil;
 pub mod git;
+pub mod interop;
 pub mod lifecycle;
 pub mod model;
 pub mod report;
