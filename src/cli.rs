@@ -117,6 +117,10 @@ pub enum Command {
     Scan(ScanArgs),
     /// The monthly report: findings, references and history per owner, with cleanup plans
     Audit(AuditArgs),
+    /// Export flags.yaml for Unleash, flagd or the OpenFeature CLI, with a report of what mapped
+    Export(ExportArgs),
+    /// Import flags from an Unleash document into a new flags.yaml
+    Import(ImportArgs),
     /// Print the JSON Schema of flags.yaml, for editor completion
     Schema,
     /// Print shell completions
@@ -330,6 +334,70 @@ pub struct AuditArgs {
     /// Do not scan local code; use only --refs
     #[arg(long)]
     pub no_scan: bool,
+}
+
+/// `flagctl export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The format to write
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub to: ExportTarget,
+    /// Apply this environment's overrides
+    #[arg(long, short = 'e', value_name = "ENV")]
+    pub environment: Option<String>,
+    /// Write the export to FILE instead of stdout
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Write the report as JSON to FILE instead of as text to stderr
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+    /// Fail (exit 1, nothing written) when any flag is approximated or lost
+    #[arg(long)]
+    pub strict: bool,
+}
+
+/// `--to`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportTarget {
+    /// Unleash client features (SDK bootstrap and offline mode, Unleash Edge)
+    Unleash,
+    /// flagd flag definitions
+    Flagd,
+    /// The OpenFeature CLI flag manifest
+    Openfeature,
+}
+
+/// `flagctl import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The format to read
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub from: ImportSource,
+    /// The document to read: Unleash client features or an Unleash export (`-` for stdin)
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// The flags file to write (`-` for stdout)
+    #[arg(long, short = 'o', value_name = "FILE", default_value = "flags.yaml")]
+    pub output: PathBuf,
+    /// Owner of flags whose Unleash project names none [default: the project]
+    #[arg(long, value_name = "OWNER")]
+    pub owner: Option<String>,
+    /// Overwrite the output file if it exists
+    #[arg(long)]
+    pub force: bool,
+    /// Write the report as JSON to FILE instead of as text to stderr
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+    /// Refuse the import (exit 1, nothing written) when anything is approximated or lost
+    #[arg(long)]
+    pub strict: bool,
+}
+
+/// `--from`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ImportSource {
+    /// Unleash client features, or an Unleash export
+    Unleash,
 }
 
 /// `flagctl completions`.

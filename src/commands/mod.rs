@@ -6,7 +6,9 @@ pub mod check;
 pub mod completions;
 pub mod diff;
 pub mod eval;
+pub mod export;
 pub mod history;
+pub mod import;
 pub mod list;
 pub mod new;
 pub mod remove;
@@ -149,6 +151,8 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
         Command::History(args) => history::run(&ctx, &args),
         Command::Audit(args) => audit::run(&ctx, &args),
         Command::Scan(args) => scan::run(&ctx, &args),
+        Command::Export(args) => export::run(&ctx, &args),
+        Command::Import(args) => import::run(&ctx, &args),
         Command::Schema => schema::run(&ctx),
         Command::Completions(args) => completions::run(&args),
     }

@@ -225,10 +225,10 @@ impl Issue {
             | ReBucketed
             | CaseInsensitiveViaRegex
             | DefaultStickiness
-            | OffValuePlaceholder
             | InvertedConstraint { .. } => Fidelity::Approximated,
-            // Informational: nothing about evaluation is lost.
-            Stale | AlreadyExpired => Fidelity::Exact,
+            // Informational: nothing about evaluation is lost. An SDK serves the caller's default when a flag is off; flags.yaml must name
+            // one, which changes nothing an SDK reading Unleash would see.
+            Stale | AlreadyExpired | OffValuePlaceholder => Fidelity::Exact,
             _ => Fidelity::Lost,
         }
     }

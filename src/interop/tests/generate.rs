@@ -216,3 +216,147 @@ fn strings(attr: &str, values: &[String], add: &mut impl FnMut(&str, String)) {
         add(attr, format!("{v}x"));
     }
 }
+
+/// A random valid flags file: segments with users and conditions, flags of every value
+/// type with rollouts, salts, segments, ordered rules (some with rollouts) and variants.
+pub fn flags_file(rng: &mut fastrand::Rng) -> String {
+    let mut out = String::from("version: 1\nsegments:\n");
+    let nseg = rng.usize(0..4);
+    for s in 0..nseg {
+        out.push_str(&format!("  seg{s}:\n    description: s\n"));
+        if rng.bool() {
+            out.push_str(&format!(
+                "    users: [u-{}, u-{}]\n",
+                rng.u8(..20),
+                rng.u8(..20)
+            ));
+        }
+        if rng.u8(..3) > 0 {
+            out.push_str(&format!("    when:\n      {}\n", condition(rng)));
+        }
+    }
+    if nseg == 0 {
+        out.push_str("  {}\n");
+    }
+    out.push_str("flags:\n");
+    for f in 0..rng.usize(1..5) {
+        out.push_str(&flag(rng, f, nseg));
+    }
+    out
+}
+
+fn condition(rng: &mut fastrand::Rng) -> String {
+    let ic = if rng.u8(..4) == 0 {
+        ", ignore_case: true"
+    } else {
+        ""
+    };
+    match rng.u8(..9) {
+        0 => format!("plan: {{ in: [pro, team]{ic} }}"),
+        1 => format!("plan: {{ not_in: [free]{ic} }}"),
+        2 => format!("country: {{ eq: de{ic} }}"),
+        3 => format!("email: {{ ends_with: \"@example.com\"{ic}, exists: true }}"),
+        4 => "n: { gt: 3, lte: 10 }".into(),
+        5 => "version: { semver_gte: \"2.0.0\" }".into(),
+        6 => "ts: { after: \"2025-01-01T00:00:00Z\" }".into(),
+        7 => "ip: { in_cidr: [10.0.0.0/8] }".into(),
+        _ => format!("path: {{ starts_with: [/a, /b], neq: /a/x{ic} }}"),
+    }
+}
+
+/// Values of one JSON type: (on, off, others).
+fn values(rng: &mut fastrand::Rng) -> (String, String, Vec<String>) {
+    match rng.u8(..4) {
+        0 => (
+            "true".into(),
+            "false".into(),
+            vec!["true".into(), "false".into()],
+        ),
+        1 => (
+            "red".into(),
+            "off".into(),
+            vec!["blue".into(), "green".into()],
+        ),
+        2 => ("3".into(), "0".into(), vec!["7".into(), "1.5".into()]),
+        _ => (
+            "{ a: 1 }".into(),
+            "{ a: 0 }".into(),
+            vec!["{ a: 2 }".into(), "{ b: [1, 2] }".into()],
+        ),
+    }
+}
+
+fn flag(rng: &mut fastrand::Rng, f: usize, nseg: usize) -> String {
+    let mut out = format!("  f{f}:\n    description: d\n    type: operational\n    owner: o\n");
+    let (on, off, others) = values(rng);
+    let boolean = on == "true";
+    let pick_seg = |rng: &mut fastrand::Rng| format!("seg{}", rng.usize(..nseg.max(1)));
+    if rng.u8(..6) == 0 {
+        out.push_str("    enabled: false\n");
+    }
+    if rng.u8(..8) == 0 {
+        out.push_str("    kill_switch: true\n");
+    }
+    match rng.u8(..4) {
+        0 => out.push_str(&format!(
+            "    rollout: {}\n",
+            [0, 30, 75, 100][rng.usize(..4)]
+        )),
+        1 => out.push_str("    bucket_by: accountId\n    rollout: 60\n"),
+        _ => {}
+    }
+    if rng.u8(..3) == 0 {
+        out.push_str("    salt: shared\n");
+    }
+    if nseg > 0 && rng.u8(..3) == 0 {
+        out.push_str(&format!(
+            "    segments: [{}, {}]\n",
+            pick_seg(rng),
+            pick_seg(rng)
+        ));
+    }
+    let on = if boolean && rng.u8(..3) == 0 {
+        "false".to_string()
+    } else {
+        on
+    };
+    out.push_str(&format!("    value: {on}\n    off: {off}\n"));
+    let variants = !boolean && rng.bool();
+    if variants {
+        out.push_str("    variants:\n");
+        for (i, v) in others.iter().enumerate() {
+            out.push_str(&format!(
+                "      v{i}: {{ value: {v}, weight: {} }}\n",
+                rng.u32(0..5) + u32::from(i == 0)
+            ));
+        }
+    }
+    let nrules = rng.usize(0..4);
+    if nrules > 0 {
+        out.push_str("    rules:\n");
+    }
+    for r in 0..nrules {
+        out.push_str(&format!("      - name: r{r}\n"));
+        if rng.u8(..4) > 0 {
+            out.push_str(&format!("        when:\n          {}\n", condition(rng)));
+        }
+        if nseg > 0 && rng.u8(..3) == 0 {
+            out.push_str(&format!("        segments: [{}]\n", pick_seg(rng)));
+        }
+        if rng.u8(..4) == 0 {
+            out.push_str(&format!(
+                "        rollout: {}\n",
+                [0, 20, 50][rng.usize(..3)]
+            ));
+        }
+        if variants && rng.bool() {
+            out.push_str("        variant: v1\n");
+        } else {
+            out.push_str(&format!(
+                "        value: {}\n",
+                others[rng.usize(..others.len())]
+            ));
+        }
+    }
+    out
+}

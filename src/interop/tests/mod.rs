@@ -3,3 +3,4 @@
 
 mod fidelity;
 mod generate;
+mod roundtrip;

@@ -166,8 +166,14 @@ impl<'f> Exporter<'f> {
             self.valued_strategies(flag, &t, &gate, &rules, &bucket, salt, &mut rep)
         };
         if strategies.is_empty() {
-            // No strategy would mean "on for everyone" to Unleash: say "nobody" instead.
-            strategies.push(never(&bucket, salt));
+            // No strategy would mean "on for everyone" to Unleash: say "nobody" instead
+            // (with a payload, so the document still says what type the flag serves).
+            let serves = if is_toggle(&t) {
+                Serves::Nothing
+            } else {
+                Serves::One("value".into(), payload(&t.on_value()))
+            };
+            strategies.push(never(&bucket, salt, &serves));
         }
         for (i, s) in strategies.iter_mut().enumerate() {
             s.sort_order = Some(i as i64);
@@ -482,13 +488,13 @@ impl<'f> Exporter<'f> {
 }
 
 /// A strategy that matches nobody.
-fn never(bucket: &str, salt: &str) -> Strategy {
+fn never(bucket: &str, salt: &str, serves: &Serves) -> Strategy {
     to_strategy(
         Conj {
             rollout: Some(0),
             ..Conj::default()
         },
-        &Serves::Nothing,
+        serves,
         Some((bucket, salt)),
     )
 }
