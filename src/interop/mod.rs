@@ -3,7 +3,9 @@
 //! of what mapped exactly, what was approximated and what was lost, per flag.
 
 pub mod files;
+pub mod flagd;
 pub mod import_text;
+pub mod openfeature;
 pub mod report;
 pub mod unleash;
 pub mod yaml_out;
@@ -30,7 +32,14 @@ pub fn export(file: &FlagsFile, source: &str, format: Format, opts: &ExportOptio
             let (doc, flags) = unleash::export(file, opts);
             (json_text(&doc), flags)
         }
-        Format::Flagd | Format::Openfeature => (String::new(), Vec::new()),
+        Format::Flagd => {
+            let (doc, flags) = flagd::export(file, opts.environment.as_deref());
+            (json_text(&doc), flags)
+        }
+        Format::Openfeature => {
+            let (doc, flags) = openfeature::export(file, opts.environment.as_deref());
+            (json_text(&doc), flags)
+        }
     };
     Exported {
         text,

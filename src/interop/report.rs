@@ -150,6 +150,14 @@ pub enum Issue {
         /// The flagctl operator name.
         operator: String,
     },
+    /// JsonLogic compares with JavaScript's coercions (`"" < 1`, `null < 1`); flagctl
+    /// compares numbers only.
+    LooseComparison,
+    /// `before`/`after` compared as text: right only for times written alike (UTC, same
+    /// precision).
+    DateAsText,
+    /// JsonLogic's `missing` counts an empty string as missing; flagctl does not.
+    EmptyIsMissing,
     /// Targeting the format cannot carry at all (the OpenFeature manifest holds only a
     /// key, a type, a default and a description).
     TargetingNotCarried,
@@ -225,10 +233,13 @@ impl Issue {
             | ReBucketed
             | CaseInsensitiveViaRegex
             | DefaultStickiness
+            | LooseComparison
+            | DateAsText
+            | EmptyIsMissing
             | InvertedConstraint { .. } => Fidelity::Approximated,
             // Informational: nothing about evaluation is lost. An SDK serves the caller's default when a flag is off; flags.yaml must name
             // one, which changes nothing an SDK reading Unleash would see.
-            Stale | AlreadyExpired | OffValuePlaceholder => Fidelity::Exact,
+            Stale | AlreadyExpired | OffValuePlaceholder | TargetingNotCarried => Fidelity::Exact,
             _ => Fidelity::Lost,
         }
     }
@@ -254,7 +265,10 @@ impl Issue {
             ReBucketed => "re-bucketed: the target hashes differently, so other users fall in the rollout and variants".into(),
             UnsupportedOperator { operator } => format!("operator `{operator}` has no equivalent in the target"),
             CaseSensitive { operator } => format!("`{operator}` with ignore_case compares case-sensitively in the target"),
-            TargetingNotCarried => "the format carries only the key, type, default and description".into(),
+            TargetingNotCarried => "the manifest carries the key, type, default (the off value) and description; targeting stays in flags.yaml".into(),
+            LooseComparison => "comparisons use JavaScript coercion (\"\" < 1 and null < 1 hold), flagctl compares numbers only".into(),
+            DateAsText => "before/after compare the text: right only for times written alike (UTC, same precision)".into(),
+            EmptyIsMissing => "an empty string counts as missing in JsonLogic, as present in flagctl".into(),
             MixedValueTypes => "values of different types".into(),
             UnsupportedStrategy { strategy } => format!("strategy `{strategy}` has no flagctl equivalent"),
             RandomStickiness => "random stickiness cannot be reproduced by a deterministic bucket".into(),

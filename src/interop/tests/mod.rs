@@ -4,3 +4,4 @@
 mod fidelity;
 mod generate;
 mod roundtrip;
+mod schemas;
