@@ -176,6 +176,9 @@ pub enum Issue {
     /// Import: strategies bucket by different attributes or groups; flagctl has one
     /// `bucket_by` and `salt` per flag.
     MixedBucketing,
+    /// Import: a context without the stickiness field gets a random variant in Unleash,
+    /// the off value in flagctl.
+    RandomWithoutKey,
     /// Import: a strategy splits between several variants but is not the last one.
     SplitInRule,
     /// Import: the feature depends on other features (flagctl never nests flags).
@@ -233,6 +236,7 @@ impl Issue {
             | ReBucketed
             | CaseInsensitiveViaRegex
             | DefaultStickiness
+            | RandomWithoutKey
             | LooseComparison
             | DateAsText
             | EmptyIsMissing
@@ -274,6 +278,7 @@ impl Issue {
             RandomStickiness => "random stickiness cannot be reproduced by a deterministic bucket".into(),
             DefaultStickiness => "`default` stickiness falls back to sessionId and random; flagctl buckets by userId only".into(),
             MixedBucketing => "strategies bucket by different attributes or groups; flagctl has one bucket_by and salt per flag".into(),
+            RandomWithoutKey => "a context without the stickiness field gets a random variant in Unleash, the off value in flagctl".into(),
             SplitInRule => "a strategy that splits between variants before the last strategy cannot be a flagctl rule".into(),
             Dependencies => "dependencies on other flags (flagctl never nests flags)".into(),
             VariantOverrides => "variant overrides are not carried".into(),

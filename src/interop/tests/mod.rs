@@ -5,3 +5,4 @@ mod fidelity;
 mod generate;
 mod roundtrip;
 mod schemas;
+mod spec;

@@ -343,6 +343,13 @@ impl Converter {
                 draft.environments.retain(|_, t| *t != base_t);
             }
         }
+        if broken_in_unleash(&rep) {
+            // Unleash's engine cannot compile such a feature and serves it off.
+            draft.base.enabled = false;
+            for t in draft.environments.values_mut() {
+                t.enabled = false;
+            }
+        }
         for part in [
             Part::Enabled,
             Part::Rollout,
@@ -374,7 +381,17 @@ impl Converter {
             ..Targeting::default()
         };
         let mut strategies: Vec<Parsed> = Vec::new();
-        for s in &state.strategies {
+        // No strategy at all enables the feature for everyone in Unleash's engine.
+        let everyone = [Strategy {
+            name: "default".into(),
+            ..Strategy::default()
+        }];
+        let listed = if state.strategies.is_empty() {
+            &everyone[..]
+        } else {
+            &state.strategies[..]
+        };
+        for s in listed {
             if let Some(p) = self.strategy(feature, s, rep) {
                 strategies.push(p);
             }
@@ -393,6 +410,8 @@ impl Converter {
         for s in &mut strategies {
             if matches!(s.serves, Serves::Enabled) {
                 s.serves = match &feature_split {
+                    // One variant is served whatever the bucket, key or not.
+                    Some(v) if v.len() == 1 => Serves::One(v[0].0.clone(), v[0].1.clone()),
                     Some(v) => Serves::Split(v.clone()),
                     None => {
                         rep.issue(
@@ -557,7 +576,12 @@ impl Converter {
         }
         match &first.serves {
             Serves::One(_, v) => t.value = Some(v.clone()),
-            Serves::Split(vs) => t.variants = vs.clone(),
+            Serves::Split(vs) => {
+                t.variants = vs.clone();
+                if group.iter().any(|g| !g.needs_key) {
+                    rep.issue(Issue::RandomWithoutKey, None);
+                }
+            }
             _ => {}
         }
         // A rule serving one of the split's variants serves it by name, as flagctl's
@@ -696,7 +720,7 @@ impl Converter {
         let needs_key = rollout == Some(100) && sticky_field;
         let rollout = rollout.filter(|p| *p < 100);
         let when = merge(when, rep);
-        let stickiness = if matches!(serves, Serves::Split(_)) || rollout.is_some() {
+        let stickiness = if matches!(serves, Serves::Split(_)) || rollout.is_some() || needs_key {
             stickiness
         } else {
             "userId".into()
@@ -714,6 +738,42 @@ impl Converter {
             serves,
         })
     }
+}
+
+/// The constraint operators Unleash knows.
+const OPERATORS: &[&str] = &[
+    "IN",
+    "NOT_IN",
+    "STR_CONTAINS",
+    "STR_STARTS_WITH",
+    "STR_ENDS_WITH",
+    "NUM_EQ",
+    "NUM_GT",
+    "NUM_GTE",
+    "NUM_LT",
+    "NUM_LTE",
+    "DATE_AFTER",
+    "DATE_BEFORE",
+    "SEMVER_EQ",
+    "SEMVER_GT",
+    "SEMVER_GTE",
+    "SEMVER_LT",
+    "SEMVER_LTE",
+    "REGEX",
+    "IN_CIDR",
+];
+
+/// Whether the feature holds something Unleash's engine refuses to compile (an unknown
+/// operator, a segment that does not exist): it then serves the feature off.
+fn broken_in_unleash(rep: &FlagReport) -> bool {
+    rep.findings.iter().any(|f| match &f.issue {
+        Issue::UndefinedSegment { .. } => true,
+        Issue::UnknownOperator { operator } => {
+            let name = operator.trim_start_matches("inverted ");
+            !OPERATORS.contains(&name)
+        }
+        _ => false,
+    })
 }
 
 /// What a strategy serves when it is the first to match.
@@ -908,13 +968,23 @@ fn constraint(c: &Constraint, rep: &mut FlagReport) -> Option<Cond> {
             };
             vec![(name, Value::Array(values))]
         }
-        ("REGEX", false) => {
+        ("REGEX", inv) => {
             let pattern = single.unwrap_or_default();
             if regex::RegexBuilder::new(&pattern)
                 .size_limit(1 << 20)
                 .build()
                 .is_err()
             {
+                // Unleash's engine reads a regex it cannot compile as `false` (then
+                // inverts it): `in: []` never holds, `not_in: []` always does.
+                let name = if inv { "not_in" } else { "in" };
+                return Some(Cond {
+                    attribute: c.context_name.clone(),
+                    ignore_case: false,
+                    ops: vec![(name, Value::Array(Vec::new()))],
+                });
+            }
+            if inv {
                 return lost(rep);
             }
             ignore_case = c.case_insensitive;
@@ -952,7 +1022,15 @@ fn constraint(c: &Constraint, rep: &mut FlagReport) -> Option<Cond> {
         }
         ("SEMVER_EQ" | "SEMVER_GT" | "SEMVER_GTE" | "SEMVER_LT" | "SEMVER_LTE", inv) => {
             let v = single?;
-            if v.starts_with('v') || semver::Version::parse(&v).is_err() {
+            if v.starts_with('v') {
+                // Unleash's engine turns such a constraint into `false`, inverted or not.
+                return Some(Cond {
+                    attribute: c.context_name.clone(),
+                    ignore_case: false,
+                    ops: vec![("in", Value::Array(Vec::new()))],
+                });
+            }
+            if semver::Version::parse(&v).is_err() {
                 return lost(rep);
             }
             if parse_version("v1.0.0").is_some() {
