@@ -20,6 +20,15 @@ pub enum Format {
 }
 
 impl Format {
+    /// The name in sentences.
+    pub fn display(self) -> &'static str {
+        match self {
+            Format::Unleash => "Unleash",
+            Format::Flagd => "flagd",
+            Format::Openfeature => "the OpenFeature manifest",
+        }
+    }
+
     /// The name used on the command line.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -236,6 +245,7 @@ impl Issue {
             | ReBucketed
             | CaseInsensitiveViaRegex
             | DefaultStickiness
+            | CaseSensitive { .. }
             | RandomWithoutKey
             | LooseComparison
             | DateAsText
@@ -470,7 +480,16 @@ pub fn write_text(out: &mut dyn Write, report: &Report) -> io::Result<()> {
                 Some(line) => format!("{}:{line}: ", report.source),
                 None => String::new(),
             };
-            writeln!(out, "  {at}{}: {}", f.fidelity, f.issue.message())?;
+            let label = match f.fidelity {
+                Fidelity::Exact => "note",
+                Fidelity::Approximated => "approximated",
+                Fidelity::Lost => "lost",
+            };
+            let message = f
+                .issue
+                .message()
+                .replace("the target", report.format.display());
+            writeln!(out, "  {at}{label}: {message}")?;
         }
     }
     let s = report.summary;

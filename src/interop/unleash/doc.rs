@@ -32,7 +32,9 @@ pub struct Feature {
     /// When it was created (RFC 3339).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    /// Off for everyone when false.
+    /// Off for everyone when false (absent in an Unleash export, where it is per
+    /// environment).
+    #[serde(default)]
     pub enabled: bool,
     /// Marked for removal.
     #[serde(default, skip_serializing_if = "Option::is_none")]
