@@ -101,11 +101,14 @@ fn flag(out: &mut String, d: &Draft, report: Option<&FlagReport>, opts: &TextOpt
     }
 }
 
+/// A field's name, how it is shown, and whether the targeting sets it.
+type Field<'a> = (&'a str, &'a dyn Fn(&Targeting) -> String, bool);
+
 /// The evaluation fields; with `base`, only those that differ from it.
 fn targeting(out: &mut String, t: &Targeting, base: Option<&Targeting>, indent: usize) {
     let pad = " ".repeat(indent);
     let differs = |f: &dyn Fn(&Targeting) -> String| base.is_none_or(|b| f(b) != f(t));
-    let fields: [(&str, &dyn Fn(&Targeting) -> String, bool); 6] = [
+    let fields: [Field; 6] = [
         ("enabled", &|t| t.enabled.to_string(), !t.enabled),
         (
             "rollout",

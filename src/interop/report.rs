@@ -104,6 +104,10 @@ pub enum Issue {
     /// flagctl reads a date without a time in the context (`2026-01-22`); the target
     /// reads only RFC 3339 times, so such contexts fail `before`/`after` there.
     DateOnlyContext,
+    /// `before`/`after` on a field other than `currentTime`: Unleash's engine (yggdrasil,
+    /// Edge, the SDKs built on it) reads the field, but the Node SDK compares the current
+    /// time whatever the field.
+    DateFieldIgnored,
     /// The time has more than millisecond precision; the target's format keeps
     /// milliseconds.
     DatePrecision,
@@ -247,6 +251,7 @@ impl Issue {
             | DefaultStickiness
             | CaseSensitive { .. }
             | RandomWithoutKey
+            | DateFieldIgnored
             | LooseComparison
             | DateAsText
             | EmptyIsMissing
@@ -264,6 +269,7 @@ impl Issue {
         match self {
             LenientSemver => "semver: flagctl reads `v1.2.3` and padded versions in a context, the target does not".into(),
             DateOnlyContext => "before/after: a context date without a time (2026-01-22) matches in flagctl, never in the target".into(),
+            DateFieldIgnored => "before/after on a field: Unleash's engine reads the field, the Node SDK compares the current time instead".into(),
             DatePrecision => "before/after: the time is cut to milliseconds".into(),
             LenientNumber => "numbers: flagctl trims spaces around a context number and rejects `inf`, the target does the opposite".into(),
             LenientAddress => "in_cidr: flagctl trims the address and matches IPv4-mapped IPv6 addresses, the target does neither".into(),
@@ -366,8 +372,7 @@ impl FlagReport {
     /// Sorts and computes the overall fidelity; call once when done.
     pub fn finish(&mut self) {
         self.exact.sort();
-        self.findings
-            .sort_by(|a, b| (a.line, a.fidelity).cmp(&(b.line, b.fidelity)));
+        self.findings.sort_by_key(|f| (f.line, f.fidelity));
         self.fidelity = self
             .findings
             .iter()

@@ -36,18 +36,19 @@ pub fn unleash_context(flat: &Flat) -> UContext {
         properties: None,
     };
     for (k, v) in flat {
-        let v = Some(v.clone());
-        match k.as_str() {
-            "userId" => ctx.user_id = v,
-            "sessionId" => ctx.session_id = v,
-            "environment" => ctx.environment = v,
-            "appName" => ctx.app_name = v,
-            "currentTime" => ctx.current_time = v,
-            "remoteAddress" => ctx.remote_address = v,
+        let slot = match k.as_str() {
+            "userId" => &mut ctx.user_id,
+            "sessionId" => &mut ctx.session_id,
+            "environment" => &mut ctx.environment,
+            "appName" => &mut ctx.app_name,
+            "currentTime" => &mut ctx.current_time,
+            "remoteAddress" => &mut ctx.remote_address,
             _ => {
-                properties.insert(k.clone(), v.unwrap_or_default());
+                properties.insert(k.clone(), v.clone());
+                continue;
             }
-        }
+        };
+        *slot = Some(v.clone());
     }
     ctx.properties = Some(properties);
     ctx

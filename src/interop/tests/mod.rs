@@ -3,6 +3,7 @@
 
 mod fidelity;
 mod generate;
+mod node;
 mod roundtrip;
 mod schemas;
 mod spec;

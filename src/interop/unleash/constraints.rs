@@ -170,6 +170,9 @@ fn operator(
         }
         Operator::Before(t) | Operator::After(t) => {
             issues.push(Issue::DateOnlyContext);
+            if attribute != "currentTime" {
+                issues.push(Issue::DateFieldIgnored);
+            }
             if t.timestamp_subsec_nanos() % 1_000_000 != 0 {
                 issues.push(Issue::DatePrecision);
             }

@@ -94,11 +94,14 @@ enum Serves {
     Split(Vec<Variant>),
 }
 
+/// A segment's key, its conditions as constraints, and what they lose (with lines).
+type WhenSegment = (String, Vec<Constraint>, Vec<(Issue, u32)>);
+
 struct Exporter<'f> {
     file: &'f FlagsFile,
     /// Segments with conditions, as Unleash segments: id to (name, constraints, issues
     /// with their lines).
-    when_segments: BTreeMap<i64, (String, Vec<Constraint>, Vec<(Issue, u32)>)>,
+    when_segments: BTreeMap<i64, WhenSegment>,
     when_ids: HashMap<String, i64>,
     used: BTreeSet<i64>,
 }

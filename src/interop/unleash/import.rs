@@ -179,6 +179,9 @@ struct ExportEnvironment {
     variants: Vec<Variant>,
 }
 
+/// Each feature with its state per environment, and the segments.
+type ParsedDocument = (Vec<(Feature, BTreeMap<String, EnvState>)>, Vec<Segment>);
+
 /// One environment's worth of a feature, whatever the document's shape.
 struct EnvState {
     enabled: bool,
@@ -188,9 +191,7 @@ struct EnvState {
 
 /// Reads any of the supported documents: each feature with its state per environment
 /// (none for a client features document), and the segments.
-fn parse(
-    text: &str,
-) -> Result<(Vec<(Feature, BTreeMap<String, EnvState>)>, Vec<Segment>), ReadError> {
+fn parse(text: &str) -> Result<ParsedDocument, ReadError> {
     let doc: AnyDocument = serde_json::from_str(text).map_err(|source| ReadError { source })?;
     let mut out = Vec::new();
     for any in doc.features {
@@ -909,165 +910,205 @@ fn placeholder(strategies: &[Parsed]) -> Value {
     }
 }
 
-/// One Unleash constraint as one flagctl operator.
-fn constraint(c: &Constraint, rep: &mut FlagReport) -> Option<Cond> {
-    let values: Vec<Value> = c
-        .values
-        .iter()
-        .flatten()
-        .map(|v| Value::String(v.clone()))
-        .collect();
-    let single = c
-        .value
-        .clone()
-        .or_else(|| c.values.as_ref().and_then(|v| v.first().cloned()));
-    let mut ignore_case = false;
-    if c.context_name == "currentTime" {
-        rep.issue(Issue::CurrentTimeDefault, None);
+/// A constraint as it was read: its values as JSON strings, and the single value.
+struct Operands<'c> {
+    c: &'c Constraint,
+    values: Vec<Value>,
+    single: Option<String>,
+}
+
+impl Operands<'_> {
+    /// A condition on the constraint's field.
+    fn cond(&self, ignore_case: bool, ops: Vec<(&'static str, Value)>) -> Option<Cond> {
+        Some(Cond {
+            attribute: self.c.context_name.clone(),
+            ignore_case,
+            ops,
+        })
     }
-    let lost = |rep: &mut FlagReport| {
-        rep.issue(
-            Issue::UnknownOperator {
-                operator: format!(
-                    "{}{}",
-                    if c.inverted { "inverted " } else { "" },
-                    c.operator
-                ),
-            },
-            None,
-        );
+
+    /// A condition that is always false (`in: []`) or, negated, always true.
+    fn constant(&self, holds: bool) -> Option<Cond> {
+        self.cond(
+            false,
+            vec![(
+                if holds { "not_in" } else { "in" },
+                Value::Array(Vec::new()),
+            )],
+        )
+    }
+
+    /// Reports the constraint as one flagctl cannot express.
+    fn lost(&self, rep: &mut FlagReport) -> Option<Cond> {
+        let inverted = if self.c.inverted { "inverted " } else { "" };
+        let operator = format!("{inverted}{}", self.c.operator);
+        rep.issue(Issue::UnknownOperator { operator }, None);
         None
-    };
-    let inverted_approx = |rep: &mut FlagReport| {
-        rep.issue(
-            Issue::InvertedConstraint {
-                operator: c.operator.clone(),
-            },
-            None,
-        );
-    };
-    let number = || {
-        single
+    }
+
+    fn number(&self) -> Option<Value> {
+        self.single
             .as_deref()
             .and_then(|s| s.trim().parse::<f64>().ok())
             .map(Value::from)
+    }
+}
+
+/// One Unleash constraint as one flagctl condition.
+fn constraint(c: &Constraint, rep: &mut FlagReport) -> Option<Cond> {
+    let o = Operands {
+        c,
+        values: c
+            .values
+            .iter()
+            .flatten()
+            .map(|v| Value::String(v.clone()))
+            .collect(),
+        single: c
+            .value
+            .clone()
+            .or_else(|| c.values.as_ref().and_then(|v| v.first().cloned())),
     };
-    let op: Vec<(&'static str, Value)> = match (c.operator.as_str(), c.inverted) {
-        ("IN", false) | ("NOT_IN", true) => vec![("in", Value::Array(values))],
-        ("NOT_IN", false) | ("IN", true) => vec![("not_in", Value::Array(values))],
-        // Every string contains "": flagctl's export writes presence this way.
-        ("STR_CONTAINS", inv) if values == [Value::String(String::new())] => {
-            vec![("exists", Value::Bool(!inv))]
+    if c.context_name == "currentTime" {
+        rep.issue(Issue::CurrentTimeDefault, None);
+    }
+    let inv = c.inverted;
+    match c.operator.as_str() {
+        "IN" | "NOT_IN" => {
+            let name = if (c.operator == "IN") != inv {
+                "in"
+            } else {
+                "not_in"
+            };
+            o.cond(false, vec![(name, Value::Array(o.values.clone()))])
         }
-        ("STR_CONTAINS", false) | ("STR_STARTS_WITH", false) | ("STR_ENDS_WITH", false) => {
-            ignore_case = c.case_insensitive;
+        // Every string contains "": flagctl's export writes presence this way.
+        "STR_CONTAINS" if o.values == [Value::String(String::new())] => {
+            o.cond(false, vec![("exists", Value::Bool(!inv))])
+        }
+        "STR_CONTAINS" | "STR_STARTS_WITH" | "STR_ENDS_WITH" if !inv => {
             let name = match c.operator.as_str() {
                 "STR_CONTAINS" => "contains",
                 "STR_STARTS_WITH" => "starts_with",
                 _ => "ends_with",
             };
-            vec![(name, Value::Array(values))]
+            o.cond(
+                c.case_insensitive,
+                vec![(name, Value::Array(o.values.clone()))],
+            )
         }
-        ("REGEX", inv) => {
-            let pattern = single.unwrap_or_default();
-            if regex::RegexBuilder::new(&pattern)
-                .size_limit(1 << 20)
-                .build()
-                .is_err()
-            {
-                // Unleash's engine reads a regex it cannot compile as `false` (then
-                // inverts it): `in: []` never holds, `not_in: []` always does.
-                let name = if inv { "not_in" } else { "in" };
-                return Some(Cond {
-                    attribute: c.context_name.clone(),
-                    ignore_case: false,
-                    ops: vec![(name, Value::Array(Vec::new()))],
-                });
-            }
-            if inv {
-                return lost(rep);
-            }
-            ignore_case = c.case_insensitive;
-            vec![("matches", Value::String(pattern))]
-        }
-        ("NUM_EQ", false) => {
-            rep.issue(Issue::LenientNumber, None);
-            let n = number()?;
-            vec![("gte", n.clone()), ("lte", n)]
-        }
-        ("NUM_GT" | "NUM_GTE" | "NUM_LT" | "NUM_LTE", inv) => {
-            rep.issue(Issue::LenientNumber, None);
-            if inv {
-                inverted_approx(rep);
-            }
-            let name = match (c.operator.as_str(), inv) {
-                ("NUM_GT", false) | ("NUM_LTE", true) => "gt",
-                ("NUM_GTE", false) | ("NUM_LT", true) => "gte",
-                ("NUM_LT", false) | ("NUM_GTE", true) => "lt",
-                _ => "lte",
-            };
-            vec![(name, number()?)]
-        }
-        ("DATE_AFTER" | "DATE_BEFORE", inv) => {
+        "REGEX" => regex_constraint(&o, rep),
+        "NUM_EQ" | "NUM_GT" | "NUM_GTE" | "NUM_LT" | "NUM_LTE" => number_constraint(&o, rep),
+        "DATE_AFTER" | "DATE_BEFORE" if !inv => {
             rep.issue(Issue::DateOnlyContext, None);
-            if inv {
-                return lost(rep);
-            }
             let name = if c.operator == "DATE_AFTER" {
                 "after"
             } else {
                 "before"
             };
-            vec![(name, Value::String(single?))]
+            o.cond(false, vec![(name, Value::String(o.single.clone()?))])
         }
-        ("SEMVER_EQ" | "SEMVER_GT" | "SEMVER_GTE" | "SEMVER_LT" | "SEMVER_LTE", inv) => {
-            let v = single?;
-            if v.starts_with('v') {
-                // Unleash's engine turns such a constraint into `false`, inverted or not.
-                return Some(Cond {
-                    attribute: c.context_name.clone(),
-                    ignore_case: false,
-                    ops: vec![("in", Value::Array(Vec::new()))],
-                });
-            }
-            if semver::Version::parse(&v).is_err() {
-                return lost(rep);
-            }
-            if parse_version("v1.0.0").is_some() {
-                rep.issue(Issue::LenientSemver, None);
-            }
-            if inv {
-                inverted_approx(rep);
-            }
-            let name = match (c.operator.as_str(), inv) {
-                ("SEMVER_EQ", false) => "semver_eq",
-                ("SEMVER_GT", false) | ("SEMVER_LTE", true) => "semver_gt",
-                ("SEMVER_GTE", false) | ("SEMVER_LT", true) => "semver_gte",
-                ("SEMVER_LT", false) | ("SEMVER_GTE", true) => "semver_lt",
-                ("SEMVER_LTE", false) | ("SEMVER_GT", true) => "semver_lte",
-                _ => return lost(rep),
-            };
-            vec![(name, Value::String(v))]
+        "SEMVER_EQ" | "SEMVER_GT" | "SEMVER_GTE" | "SEMVER_LT" | "SEMVER_LTE" => {
+            semver_constraint(&o, rep)
         }
-        ("IN_CIDR", false) => {
+        "IN_CIDR" if !inv => {
             rep.issue(Issue::LenientAddress, None);
-            let nets: Vec<Value> = values
-                .into_iter()
+            // Unleash's engine skips entries that are not networks; so does this.
+            let nets = o
+                .values
+                .iter()
                 .filter(|v| {
                     v.as_str()
                         .and_then(crate::model::condition::Cidr::parse)
                         .is_some()
                 })
+                .cloned()
                 .collect();
-            vec![("in_cidr", Value::Array(nets))]
+            o.cond(false, vec![("in_cidr", Value::Array(nets))])
         }
-        _ => return lost(rep),
+        _ => o.lost(rep),
+    }
+}
+
+fn regex_constraint(o: &Operands, rep: &mut FlagReport) -> Option<Cond> {
+    let pattern = o.single.clone().unwrap_or_default();
+    let compiles = regex::RegexBuilder::new(&pattern)
+        .size_limit(1 << 20)
+        .build()
+        .is_ok();
+    if !compiles {
+        // Unleash's engine reads a regex it cannot compile as `false`, then inverts it.
+        return o.constant(o.c.inverted);
+    }
+    if o.c.inverted {
+        return o.lost(rep);
+    }
+    o.cond(
+        o.c.case_insensitive,
+        vec![("matches", Value::String(pattern))],
+    )
+}
+
+fn number_constraint(o: &Operands, rep: &mut FlagReport) -> Option<Cond> {
+    rep.issue(Issue::LenientNumber, None);
+    let inv = o.c.inverted;
+    if o.c.operator == "NUM_EQ" {
+        if inv {
+            return o.lost(rep);
+        }
+        let n = o.number()?;
+        return o.cond(false, vec![("gte", n.clone()), ("lte", n)]);
+    }
+    if inv {
+        rep.issue(
+            Issue::InvertedConstraint {
+                operator: o.c.operator.clone(),
+            },
+            None,
+        );
+    }
+    // An inverted comparison is the opposite one (except for missing fields).
+    let name = match (o.c.operator.as_str(), inv) {
+        ("NUM_GT", false) | ("NUM_LTE", true) => "gt",
+        ("NUM_GTE", false) | ("NUM_LT", true) => "gte",
+        ("NUM_LT", false) | ("NUM_GTE", true) => "lt",
+        _ => "lte",
     };
-    Some(Cond {
-        attribute: c.context_name.clone(),
-        ignore_case,
-        ops: op,
-    })
+    o.cond(false, vec![(name, o.number()?)])
+}
+
+fn semver_constraint(o: &Operands, rep: &mut FlagReport) -> Option<Cond> {
+    let v = o.single.clone()?;
+    if v.starts_with('v') {
+        // Unleash's engine turns such a constraint into `false`, inverted or not.
+        return o.constant(false);
+    }
+    if semver::Version::parse(&v).is_err() {
+        return o.lost(rep);
+    }
+    if parse_version("v1.0.0").is_some() {
+        rep.issue(Issue::LenientSemver, None);
+    }
+    let inv = o.c.inverted;
+    if inv {
+        if o.c.operator == "SEMVER_EQ" {
+            return o.lost(rep);
+        }
+        rep.issue(
+            Issue::InvertedConstraint {
+                operator: o.c.operator.clone(),
+            },
+            None,
+        );
+    }
+    let name = match (o.c.operator.as_str(), inv) {
+        ("SEMVER_EQ", _) => "semver_eq",
+        ("SEMVER_GT", false) | ("SEMVER_LTE", true) => "semver_gt",
+        ("SEMVER_GTE", false) | ("SEMVER_LT", true) => "semver_gte",
+        ("SEMVER_LT", false) | ("SEMVER_GTE", true) => "semver_lt",
+        _ => "semver_lte",
+    };
+    o.cond(false, vec![(name, Value::String(v))])
 }
 
 /// Conditions on the same attribute as one condition (flags.yaml has one key per

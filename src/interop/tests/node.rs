@@ -1,0 +1,100 @@
+//! The Unleash Node SDK serving the export from its bootstrap file, against flagctl
+//! (tests/node/unleash_node_sdk.js). Skips, saying why, when `node` or the
+//! `unleash-client` package is missing. The report's fidelity is judged against
+//! Unleash's engine (yggdrasil); the Node SDK differs from it in two known ways: it
+//! compares `DATE_*` constraints with the current time whatever the field, and takes an
+//! empty stickiness value for a missing one.
+
+use super::fidelity::{Seen, flagctl_context, flagctl_seen, load};
+use super::generate::{Domain, Pool};
+use crate::eval::Engine;
+use crate::interop::unleash::is_toggle;
+use crate::interop::{self, ExportOptions, Fidelity, Format};
+use serde_json::json;
+use std::path::Path;
+use std::process::Command;
+
+fn node_ready(script_dir: &Path) -> Result<(), String> {
+    let probe = Command::new("node")
+        .args(["-e", "require.resolve('unleash-client')"])
+        .current_dir(script_dir)
+        .output()
+        .map_err(|e| format!("node is not installed ({e})"))?;
+    if probe.status.success() {
+        Ok(())
+    } else {
+        Err("the unleash-client npm package is not installed (npm install unleash-client, or set NODE_PATH)".into())
+    }
+}
+
+#[test]
+fn unleash_node_sdk_serves_the_export_like_flagctl() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let script_dir = root.join("tests/node");
+    if let Err(why) = node_ready(&script_dir) {
+        println!("SKIPPED unleash_node_sdk_serves_the_export_like_flagctl: {why}");
+        return;
+    }
+    let file = load("flags.yaml");
+    let exported = interop::export(
+        &file,
+        "flags.yaml",
+        Format::Unleash,
+        &ExportOptions::default(),
+    );
+    let engine = Engine::new(&file);
+    let pool = Pool::new(&file, Domain::Common);
+    let mut rng = fastrand::Rng::with_seed(21);
+    let mut lines = String::new();
+    for _ in 0..2_000 {
+        let mut flat = pool.context(&mut rng, Domain::Common);
+        // The Node SDK takes an empty bucketing value for a missing one (Unleash's
+        // engine and flagctl hash it); contexts here have no empty values.
+        flat.retain(|_, v| !v.is_empty());
+        let ctx = flagctl_context(&flat);
+        for flag in &file.flags {
+            let p = engine.prepare(flag, None);
+            let toggle = is_toggle(&p.targeting);
+            let (enabled, value) =
+                match flagctl_seen(&engine.evaluate(&p, &ctx, None, None), toggle, false) {
+                    Seen::Off => (false, None),
+                    Seen::On(_, v) => (true, v),
+                };
+            let line = json!({"flag": flag.key, "context": flat, "toggle": toggle, "enabled": enabled, "value": value});
+            lines.push_str(&line.to_string());
+            lines.push('\n');
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("unleash.json"), &exported.text).unwrap();
+    std::fs::write(dir.path().join("expected.jsonl"), lines).unwrap();
+    let out = Command::new("node")
+        .arg(script_dir.join("unleash_node_sdk.js"))
+        .arg(dir.path().join("unleash.json"))
+        .arg(dir.path().join("expected.jsonl"))
+        .current_dir(&script_dir)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "node failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for line in stdout.lines() {
+        println!("Node SDK {line}");
+        let (flag, counts) = line.split_once(' ').unwrap();
+        let (a, n) = counts.split_once('/').unwrap();
+        let exact = exported
+            .report
+            .flag(flag)
+            .is_some_and(|r| r.fidelity == Fidelity::Exact);
+        if exact {
+            assert_eq!(
+                a, n,
+                "{flag}: the Node SDK disagrees with flagctl\n{stderr}"
+            );
+        }
+    }
+}
