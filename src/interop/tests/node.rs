@@ -23,7 +23,7 @@ fn node_ready(script_dir: &Path) -> Result<(), String> {
     if probe.status.success() {
         Ok(())
     } else {
-        Err("the unleash-client npm package is not installed (npm install unleash-client, or set NODE_PATH)".into())
+        Err("the unleash-client npm package is not installed (run `npm install` in tests/node, or set NODE_PATH)".into())
     }
 }
 
