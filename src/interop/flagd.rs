@@ -214,97 +214,87 @@ fn all(conds: &[Condition], rep: &mut FlagReport) -> Value {
 }
 
 fn condition(c: &Condition, rep: &mut FlagReport) -> Value {
-    let line = Some(c.pos.line);
-    let var = json!({"var": c.attribute});
-    let present = json!({"!=": [var, null]});
-    let mut parts = Vec::new();
-    let any = |items: Vec<Value>| {
-        if items.len() == 1 {
-            items.into_iter().next().unwrap_or_else(never)
-        } else {
-            json!({"or": items})
-        }
-    };
     if c.ignore_case {
         if let Some(op) = c.ops.iter().find(|o| !matches!(o, Operator::Exists(_))) {
-            rep.issue(
-                Issue::CaseSensitive {
-                    operator: op_name(op).into(),
-                },
-                line,
-            );
+            let operator = op_name(op).into();
+            rep.issue(Issue::CaseSensitive { operator }, Some(c.pos.line));
         }
     }
-    for op in &c.ops {
-        let part = match op {
-            Operator::Eq(v) => json!({"==": [var, v]}),
-            Operator::Neq(v) => json!({"!=": [var, v]}),
-            Operator::In(vs) => json!({"in": [var, vs]}),
-            Operator::NotIn(vs) => json!({"!": {"in": [var, vs]}}),
-            Operator::Contains(vs) => any(vs.iter().map(|s| json!({"in": [s, var]})).collect()),
-            Operator::StartsWith(vs) => any(vs
-                .iter()
-                .map(|s| json!({"starts_with": [var, s]}))
-                .collect()),
-            Operator::EndsWith(vs) => {
-                any(vs.iter().map(|s| json!({"ends_with": [var, s]})).collect())
-            }
-            Operator::Gt(n) | Operator::Gte(n) | Operator::Lt(n) | Operator::Lte(n) => {
-                rep.issue(Issue::LooseComparison, line);
-                let name = match op {
-                    Operator::Gt(_) => ">",
-                    Operator::Gte(_) => ">=",
-                    Operator::Lt(_) => "<",
-                    _ => "<=",
-                };
-                json!({"and": [present, {name: [var, n]}]})
-            }
-            Operator::Before(t) | Operator::After(t) => {
-                rep.issue(Issue::DateAsText, line);
-                let at = t
-                    .with_timezone(&chrono::Utc)
-                    .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
-                let name = if matches!(op, Operator::Before(_)) {
-                    "<"
-                } else {
-                    ">"
-                };
-                json!({"and": [present, {name: [var, at]}]})
-            }
-            Operator::Semver(kind, v) => {
-                let name = match kind {
-                    SemverOp::Eq => "=",
-                    SemverOp::Gt => ">",
-                    SemverOp::Gte => ">=",
-                    SemverOp::Lt => "<",
-                    SemverOp::Lte => "<=",
-                };
-                json!({"sem_ver": [var, name, v.to_string()]})
-            }
-            Operator::Exists(true) => {
-                rep.issue(Issue::EmptyIsMissing, line);
-                json!({"!": {"missing": [c.attribute]}})
-            }
-            Operator::Exists(false) => {
-                rep.issue(Issue::EmptyIsMissing, line);
-                json!({"!!": {"missing": [c.attribute]}})
-            }
-            Operator::Matches(_) | Operator::InCidr(_) => {
-                rep.issue(
-                    Issue::UnsupportedOperator {
-                        operator: op_name(op).into(),
-                    },
-                    line,
-                );
-                never()
-            }
-        };
-        parts.push(part);
-    }
+    let mut parts: Vec<Value> = c.ops.iter().map(|op| operator(c, op, rep)).collect();
     if parts.len() == 1 {
         parts.remove(0)
     } else {
         json!({"and": parts})
+    }
+}
+
+/// One operator as JsonLogic over the condition's attribute.
+fn operator(c: &Condition, op: &Operator, rep: &mut FlagReport) -> Value {
+    let line = Some(c.pos.line);
+    let var = json!({"var": c.attribute});
+    // JavaScript compares null with numbers and strings; flagctl's missing never holds.
+    let present = json!({"!=": [var, null]});
+    let any = |items: Vec<Value>| match items.len() {
+        1 => items.into_iter().next().unwrap_or_else(never),
+        _ => json!({"or": items}),
+    };
+    match op {
+        Operator::Eq(v) => json!({"==": [var, v]}),
+        Operator::Neq(v) => json!({"!=": [var, v]}),
+        Operator::In(vs) => json!({"in": [var, vs]}),
+        Operator::NotIn(vs) => json!({"!": {"in": [var, vs]}}),
+        Operator::Contains(vs) => any(vs.iter().map(|s| json!({"in": [s, var]})).collect()),
+        Operator::StartsWith(vs) => any(vs
+            .iter()
+            .map(|s| json!({"starts_with": [var, s]}))
+            .collect()),
+        Operator::EndsWith(vs) => any(vs.iter().map(|s| json!({"ends_with": [var, s]})).collect()),
+        Operator::Gt(n) | Operator::Gte(n) | Operator::Lt(n) | Operator::Lte(n) => {
+            rep.issue(Issue::LooseComparison, line);
+            let name = match op {
+                Operator::Gt(_) => ">",
+                Operator::Gte(_) => ">=",
+                Operator::Lt(_) => "<",
+                _ => "<=",
+            };
+            json!({"and": [present, {name: [var, n]}]})
+        }
+        Operator::Before(t) | Operator::After(t) => {
+            rep.issue(Issue::DateAsText, line);
+            let at = t
+                .with_timezone(&chrono::Utc)
+                .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
+            let name = if matches!(op, Operator::Before(_)) {
+                "<"
+            } else {
+                ">"
+            };
+            json!({"and": [present, {name: [var, at]}]})
+        }
+        Operator::Semver(kind, v) => {
+            let name = match kind {
+                SemverOp::Eq => "=",
+                SemverOp::Gt => ">",
+                SemverOp::Gte => ">=",
+                SemverOp::Lt => "<",
+                SemverOp::Lte => "<=",
+            };
+            json!({"sem_ver": [var, name, v.to_string()]})
+        }
+        Operator::Exists(present) => {
+            rep.issue(Issue::EmptyIsMissing, line);
+            let missing = json!({"missing": [c.attribute]});
+            if *present {
+                json!({"!": missing})
+            } else {
+                json!({"!!": missing})
+            }
+        }
+        Operator::Matches(_) | Operator::InCidr(_) => {
+            let operator = op_name(op).into();
+            rep.issue(Issue::UnsupportedOperator { operator }, line);
+            never()
+        }
     }
 }
 

@@ -117,28 +117,10 @@ fn operator(
     ignore_case: bool,
     issues: &mut Vec<Issue>,
 ) -> Constraint {
-    let strings = |c: &Constraint, issues: &mut Vec<Issue>| {
-        for v in c.values.iter().flatten().chain(c.value.iter()) {
-            if !quotable_value(v) {
-                issues.push(Issue::UnquotableString { text: v.clone() });
-            }
-        }
-    };
+    let one = |v: &serde_json::Value| texts(std::slice::from_ref(v));
     let c = match op {
-        Operator::Eq(v) => list_op(
-            attribute,
-            texts(std::slice::from_ref(v)),
-            ignore_case,
-            false,
-            issues,
-        ),
-        Operator::Neq(v) => list_op(
-            attribute,
-            texts(std::slice::from_ref(v)),
-            ignore_case,
-            true,
-            issues,
-        ),
+        Operator::Eq(v) => list_op(attribute, one(v), ignore_case, false, issues),
+        Operator::Neq(v) => list_op(attribute, one(v), ignore_case, true, issues),
         Operator::In(vs) => list_op(attribute, texts(vs), ignore_case, false, issues),
         Operator::NotIn(vs) => list_op(attribute, texts(vs), ignore_case, true, issues),
         Operator::Contains(vs) | Operator::StartsWith(vs) | Operator::EndsWith(vs) => {
@@ -168,40 +150,9 @@ fn operator(
             // to the same number.
             constraint(attribute, name, vec![n.to_string()], true)
         }
-        Operator::Before(t) | Operator::After(t) => {
-            issues.push(Issue::DateOnlyContext);
-            if attribute != "currentTime" {
-                issues.push(Issue::DateFieldIgnored);
-            }
-            if t.timestamp_subsec_nanos() % 1_000_000 != 0 {
-                issues.push(Issue::DatePrecision);
-            }
-            let name = if matches!(op, Operator::Before(_)) {
-                "DATE_BEFORE"
-            } else {
-                "DATE_AFTER"
-            };
-            let utc = t.with_timezone(&chrono::Utc);
-            constraint(
-                attribute,
-                name,
-                vec![utc.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()],
-                true,
-            )
-        }
-        Operator::Semver(kind, v) => {
-            if semver_is_lenient() {
-                issues.push(Issue::LenientSemver);
-            }
-            let name = match kind {
-                SemverOp::Eq => "SEMVER_EQ",
-                SemverOp::Gt => "SEMVER_GT",
-                SemverOp::Gte => "SEMVER_GTE",
-                SemverOp::Lt => "SEMVER_LT",
-                SemverOp::Lte => "SEMVER_LTE",
-            };
-            constraint(attribute, name, vec![v.to_string()], true)
-        }
+        Operator::Before(t) => date(attribute, "DATE_BEFORE", t, issues),
+        Operator::After(t) => date(attribute, "DATE_AFTER", t, issues),
+        Operator::Semver(kind, v) => semver(attribute, *kind, v, issues),
         Operator::InCidr(nets) => {
             issues.push(Issue::LenientAddress);
             let values = nets
@@ -217,6 +168,49 @@ fn operator(
             c
         }
     };
-    strings(&c, issues);
+    for v in c.values.iter().flatten().chain(c.value.iter()) {
+        if !quotable_value(v) {
+            issues.push(Issue::UnquotableString { text: v.clone() });
+        }
+    }
     c
+}
+
+/// `before`/`after` as DATE_BEFORE/DATE_AFTER, in UTC with milliseconds (the form
+/// Unleash's grammar reads).
+fn date(
+    attribute: &str,
+    name: &str,
+    t: &chrono::DateTime<chrono::FixedOffset>,
+    issues: &mut Vec<Issue>,
+) -> Constraint {
+    issues.push(Issue::DateOnlyContext);
+    if attribute != "currentTime" {
+        issues.push(Issue::DateFieldIgnored);
+    }
+    if t.timestamp_subsec_nanos() % 1_000_000 != 0 {
+        issues.push(Issue::DatePrecision);
+    }
+    let utc = t.with_timezone(&chrono::Utc);
+    let text = utc.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string();
+    constraint(attribute, name, vec![text], true)
+}
+
+fn semver(
+    attribute: &str,
+    kind: SemverOp,
+    v: &semver::Version,
+    issues: &mut Vec<Issue>,
+) -> Constraint {
+    if semver_is_lenient() {
+        issues.push(Issue::LenientSemver);
+    }
+    let name = match kind {
+        SemverOp::Eq => "SEMVER_EQ",
+        SemverOp::Gt => "SEMVER_GT",
+        SemverOp::Gte => "SEMVER_GTE",
+        SemverOp::Lt => "SEMVER_LT",
+        SemverOp::Lte => "SEMVER_LTE",
+    };
+    constraint(attribute, name, vec![v.to_string()], true)
 }

@@ -269,6 +269,40 @@ struct Converter {
     used: BTreeMap<String, DraftSegment>,
 }
 
+/// The draft's metadata: type, description, dates, project; evaluation fields empty.
+fn metadata(feature: &Feature, today: chrono::NaiveDate, rep: &mut FlagReport) -> Draft {
+    let mut draft = Draft {
+        key: feature.name.clone(),
+        description: feature.description.clone().filter(|d| !d.is_empty()),
+        flag_type: Some(match feature.feature_type.as_deref() {
+            Some("experiment") => FlagType::Experiment,
+            Some("operational" | "kill-switch") => FlagType::Operational,
+            Some("permission") => FlagType::Permission,
+            _ => FlagType::Release,
+        }),
+        created: feature
+            .created_at
+            .as_deref()
+            .and_then(|c| c.get(..10))
+            .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()),
+        stale: feature.stale == Some(true),
+        project: feature.project.clone().filter(|p| p != "default"),
+        ..Draft::default()
+    };
+    if draft.stale {
+        rep.issue(Issue::Stale, None);
+    }
+    let lifetime = crate::model::Lifetimes::default();
+    if let Some(days) = draft.flag_type.and_then(|t| lifetime.of(t)) {
+        let expires = draft.created.unwrap_or(today) + chrono::Duration::days(days);
+        if expires < today {
+            rep.issue(Issue::AlreadyExpired, None);
+        }
+        draft.expires = Some(expires);
+    }
+    draft
+}
+
 /// The base environment: `production` when present, else the first by name.
 fn base_env(envs: &BTreeMap<String, EnvState>) -> Option<&str> {
     if envs.contains_key("production") {
@@ -294,35 +328,7 @@ impl Converter {
         if !feature.dependencies.is_empty() {
             rep.issue(Issue::Dependencies, None);
         }
-        let mut draft = Draft {
-            key: feature.name.clone(),
-            description: feature.description.clone().filter(|d| !d.is_empty()),
-            flag_type: Some(match feature.feature_type.as_deref() {
-                Some("experiment") => FlagType::Experiment,
-                Some("operational" | "kill-switch") => FlagType::Operational,
-                Some("permission") => FlagType::Permission,
-                _ => FlagType::Release,
-            }),
-            created: feature
-                .created_at
-                .as_deref()
-                .and_then(|c| c.get(..10))
-                .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()),
-            stale: feature.stale == Some(true),
-            project: feature.project.clone().filter(|p| p != "default"),
-            ..Draft::default()
-        };
-        if draft.stale {
-            rep.issue(Issue::Stale, None);
-        }
-        let lifetime = crate::model::Lifetimes::default();
-        if let Some(days) = draft.flag_type.and_then(|t| lifetime.of(t)) {
-            let expires = draft.created.unwrap_or(today) + chrono::Duration::days(days);
-            if expires < today {
-                rep.issue(Issue::AlreadyExpired, None);
-            }
-            draft.expires = Some(expires);
-        }
+        let mut draft = metadata(&feature, today, &mut rep);
         let top = EnvState {
             enabled: feature.enabled,
             strategies: feature.strategies.clone(),
@@ -548,33 +554,7 @@ impl Converter {
             return;
         };
         t.rollout = first.rollout;
-        if !group
-            .iter()
-            .any(|g| g.conds().is_empty() && g.segments.is_empty())
-        {
-            for (i, g) in group.iter().enumerate() {
-                let key = format!("{}.{}", feature.name, i + 1);
-                let mut when = g.conds();
-                for s in &g.segments {
-                    if let Some(seg) = self.used.get(s) {
-                        when.extend(seg.when.iter().cloned());
-                    }
-                }
-                self.used.insert(
-                    key.clone(),
-                    DraftSegment {
-                        key: key.clone(),
-                        description: format!(
-                            "Strategy {} of {} in Unleash",
-                            g.index + 1,
-                            feature.name
-                        ),
-                        when: merge(when, rep),
-                    },
-                );
-                t.segments.push(key);
-            }
-        }
+        self.gate_segments(feature, group, t, rep);
         match &first.serves {
             Serves::One(_, v) => t.value = Some(v.clone()),
             Serves::Split(vs) => {
@@ -597,6 +577,75 @@ impl Converter {
         }
     }
 
+    /// The flag-level segments that make the trailing group the flag's gate: one per
+    /// strategy, with its conditions (none when a strategy holds for everyone).
+    fn gate_segments(
+        &mut self,
+        feature: &Feature,
+        group: &[Parsed],
+        t: &mut Targeting,
+        rep: &mut FlagReport,
+    ) {
+        if group
+            .iter()
+            .any(|g| g.conds().is_empty() && g.segments.is_empty())
+        {
+            return;
+        }
+        for (i, g) in group.iter().enumerate() {
+            let key = format!("{}.{}", feature.name, i + 1);
+            let mut when = g.conds();
+            for s in &g.segments {
+                if let Some(seg) = self.used.get(s) {
+                    when.extend(seg.when.iter().cloned());
+                }
+            }
+            let segment = DraftSegment {
+                key: key.clone(),
+                description: format!("Strategy {} of {} in Unleash", g.index + 1, feature.name),
+                when: merge(when, rep),
+            };
+            self.used.insert(key.clone(), segment);
+            t.segments.push(key);
+        }
+    }
+
+    /// The flags.yaml segments for a strategy's Unleash segment ids (defined once,
+    /// from the segment's constraints); an empty segment holds for everyone and needs
+    /// no condition.
+    fn segment_keys(&mut self, ids: &[i64], rep: &mut FlagReport) -> Vec<String> {
+        let mut keys = Vec::new();
+        for id in ids {
+            let Some(seg) = self.segments.get(id) else {
+                rep.issue(Issue::UndefinedSegment { id: *id }, None);
+                continue;
+            };
+            if seg.constraints.is_empty() {
+                continue;
+            }
+            let key = seg
+                .name
+                .clone()
+                .filter(|n| crate::model::decode::valid_key(n))
+                .unwrap_or_else(|| format!("segment-{id}"));
+            if !self.used.contains_key(&key) {
+                let conds = seg
+                    .constraints
+                    .iter()
+                    .filter_map(|c| constraint(c, rep))
+                    .collect();
+                let segment = DraftSegment {
+                    key: key.clone(),
+                    description: format!("Unleash segment {id}"),
+                    when: merge(conds, rep),
+                };
+                self.used.insert(key.clone(), segment);
+            }
+            keys.push(key);
+        }
+        keys
+    }
+
     /// One strategy's conditions, rollout and what it serves; `None` when flagctl
     /// cannot evaluate it at all.
     fn strategy(
@@ -605,102 +654,15 @@ impl Converter {
         s: &Strategy,
         rep: &mut FlagReport,
     ) -> Option<Parsed> {
-        let param = |k: &str| s.parameters.get(k).cloned();
-        let percent = |k: &str| {
-            param(k)
-                .and_then(|p| p.trim().parse::<u8>().ok())
-                .map(|p| p.min(100))
-        };
-        let mut when = Vec::new();
-        let (rollout, stickiness, group) = match s.name.as_str() {
-            "default" => (None, "userId".to_string(), feature.name.clone()),
-            "flexibleRollout" => {
-                let sticky = param("stickiness").unwrap_or_else(|| "default".into());
-                (
-                    Some(percent("rollout").unwrap_or(0)),
-                    sticky,
-                    param("groupId").unwrap_or_else(|| feature.name.clone()),
-                )
-            }
-            "gradualRolloutUserId" | "gradualRolloutSessionId" => {
-                let sticky = if s.name.ends_with("UserId") {
-                    "userId"
-                } else {
-                    "sessionId"
-                };
-                (
-                    Some(percent("percentage").unwrap_or(0)),
-                    sticky.to_string(),
-                    param("groupId").unwrap_or_default(),
-                )
-            }
-            "userWithId" => {
-                let ids: Vec<Value> = param("userIds")
-                    .unwrap_or_default()
-                    .split(',')
-                    .map(|u| Value::String(u.trim().to_string()))
-                    .collect();
-                when.push(Constraint {
-                    context_name: "userId".into(),
-                    operator: "IN".into(),
-                    values: Some(
-                        ids.iter()
-                            .filter_map(|v| v.as_str().map(str::to_string))
-                            .collect(),
-                    ),
-                    ..Constraint::default()
-                });
-                (None, "userId".to_string(), feature.name.clone())
-            }
-            "gradualRolloutRandom" => {
-                rep.issue(Issue::RandomStickiness, None);
-                return None;
-            }
-            other => {
-                rep.issue(
-                    Issue::UnsupportedStrategy {
-                        strategy: other.to_string(),
-                    },
-                    None,
-                );
-                return None;
-            }
-        };
+        let Activation {
+            rollout,
+            stickiness,
+            group,
+            mut when,
+        } = activation(feature, s, rep)?;
         when.extend(s.constraints.iter().cloned());
         let raw = when.clone();
-        let mut segments = Vec::new();
-        for id in &s.segments {
-            match self.segments.get(id) {
-                Some(seg) => {
-                    let key = seg
-                        .name
-                        .clone()
-                        .filter(|n| crate::model::decode::valid_key(n))
-                        .unwrap_or_else(|| format!("segment-{id}"));
-                    if seg.constraints.is_empty() {
-                        // An empty Unleash segment holds for everyone: no condition.
-                        continue;
-                    }
-                    if !self.used.contains_key(&key) {
-                        let conds = seg
-                            .constraints
-                            .iter()
-                            .filter_map(|c| constraint(c, rep))
-                            .collect();
-                        self.used.insert(
-                            key.clone(),
-                            DraftSegment {
-                                key: key.clone(),
-                                description: format!("Unleash segment {id}"),
-                                when: merge(conds, rep),
-                            },
-                        );
-                    }
-                    segments.push(key);
-                }
-                None => rep.issue(Issue::UndefinedSegment { id: *id }, None),
-            }
-        }
+        let mut segments = self.segment_keys(&s.segments, rep);
         let mut when: Vec<Cond> = when.iter().filter_map(|c| constraint(c, rep)).collect();
         // Unleash requires all of a strategy's segments, flags.yaml any of a rule's: more
         // than one is written as their conditions.
@@ -774,6 +736,69 @@ fn broken_in_unleash(rep: &FlagReport) -> bool {
             !OPERATORS.contains(&name)
         }
         _ => false,
+    })
+}
+
+/// How a strategy activates: its rollout, stickiness and group, and the constraints its
+/// type implies (userWithId's list).
+struct Activation {
+    rollout: Option<u8>,
+    stickiness: String,
+    group: String,
+    when: Vec<Constraint>,
+}
+
+/// The activation of a strategy, or `None` (reported) for one flagctl cannot model.
+fn activation(feature: &Feature, s: &Strategy, rep: &mut FlagReport) -> Option<Activation> {
+    let param = |k: &str| s.parameters.get(k).cloned();
+    let percent = |k: &str| {
+        param(k)
+            .and_then(|p| p.trim().parse::<u8>().ok())
+            .map(|p| p.min(100))
+    };
+    let plain = |when| Activation {
+        rollout: None,
+        stickiness: "userId".into(),
+        group: feature.name.clone(),
+        when,
+    };
+    Some(match s.name.as_str() {
+        "default" => plain(Vec::new()),
+        "flexibleRollout" => Activation {
+            rollout: Some(percent("rollout").unwrap_or(0)),
+            stickiness: param("stickiness").unwrap_or_else(|| "default".into()),
+            group: param("groupId").unwrap_or_else(|| feature.name.clone()),
+            when: Vec::new(),
+        },
+        "gradualRolloutUserId" | "gradualRolloutSessionId" => Activation {
+            rollout: Some(percent("percentage").unwrap_or(0)),
+            stickiness: if s.name.ends_with("UserId") {
+                "userId"
+            } else {
+                "sessionId"
+            }
+            .into(),
+            group: param("groupId").unwrap_or_default(),
+            when: Vec::new(),
+        },
+        "userWithId" => {
+            let ids = param("userIds").unwrap_or_default();
+            plain(vec![Constraint {
+                context_name: "userId".into(),
+                operator: "IN".into(),
+                values: Some(ids.split(',').map(|u| u.trim().to_string()).collect()),
+                ..Constraint::default()
+            }])
+        }
+        "gradualRolloutRandom" => {
+            rep.issue(Issue::RandomStickiness, None);
+            return None;
+        }
+        other => {
+            let strategy = other.to_string();
+            rep.issue(Issue::UnsupportedStrategy { strategy }, None);
+            return None;
+        }
     })
 }
 
