@@ -108,6 +108,12 @@ pub enum Issue {
     /// Edge, the SDKs built on it) reads the field, but the Node SDK compares the current
     /// time whatever the field.
     DateFieldIgnored,
+    /// A list value that is empty or has surrounding spaces: the Node SDK drops empty
+    /// values and trims the others; Unleash's engine keeps them as written.
+    UntrimmedValue {
+        /// The value.
+        text: String,
+    },
     /// The time has more than millisecond precision; the target's format keeps
     /// milliseconds.
     DatePrecision,
@@ -252,6 +258,7 @@ impl Issue {
             | CaseSensitive { .. }
             | RandomWithoutKey
             | DateFieldIgnored
+            | UntrimmedValue { .. }
             | LooseComparison
             | DateAsText
             | EmptyIsMissing
@@ -270,6 +277,7 @@ impl Issue {
             LenientSemver => "semver: flagctl reads `v1.2.3` and padded versions in a context, the target does not".into(),
             DateOnlyContext => "before/after: a context date without a time (2026-01-22) matches in flagctl, never in the target".into(),
             DateFieldIgnored => "before/after on a field: Unleash's engine reads the field, the Node SDK compares the current time instead".into(),
+            UntrimmedValue { text } => format!("{text:?}: the Node SDK drops empty values and trims spaces, Unleash's engine keeps them"),
             DatePrecision => "before/after: the time is cut to milliseconds".into(),
             LenientNumber => "numbers: flagctl trims spaces around a context number and rejects `inf`, the target does the opposite".into(),
             LenientAddress => "in_cidr: flagctl trims the address and matches IPv4-mapped IPv6 addresses, the target does neither".into(),

@@ -38,66 +38,48 @@ fn unleash_node_sdk_serves_the_export_like_flagctl() {
         println!("SKIPPED unleash_node_sdk_serves_the_export_like_flagctl: {why}");
         return;
     }
-    let file = load("flags.yaml");
-    let exported = interop::export(
-        &file,
-        "flags.yaml",
-        Format::Unleash,
-        &ExportOptions::default(),
-    );
-    let engine = Engine::new(&file);
-    let pool = Pool::new(&file, Domain::Common);
-    let mut rng = fastrand::Rng::with_seed(21);
-    let mut lines = String::new();
-    for _ in 0..2_000 {
-        let mut flat = pool.context(&mut rng, Domain::Common);
-        // The Node SDK takes an empty bucketing value for a missing one (Unleash's
-        // engine and flagctl hash it); contexts here have no empty values.
-        flat.retain(|_, v| !v.is_empty());
-        let ctx = flagctl_context(&flat);
-        for flag in &file.flags {
-            let p = engine.prepare(flag, None);
-            let toggle = is_toggle(&p.targeting);
-            let (enabled, value) =
-                match flagctl_seen(&engine.evaluate(&p, &ctx, None, None), toggle, false) {
+    for rel in ["flags.yaml", "fixtures/interop/targeting.yaml"] {
+        let file = load(rel);
+        let exported = interop::export(&file, rel, Format::Unleash, &ExportOptions::default());
+        let engine = Engine::new(&file);
+        let pool = Pool::new(&file, Domain::Common);
+        let mut rng = fastrand::Rng::with_seed(21);
+        let mut lines = String::new();
+        for _ in 0..2_000 {
+            let mut flat = pool.context(&mut rng, Domain::Common);
+            // The Node SDK takes an empty bucketing value for a missing one (Unleash's
+            // engine and flagctl hash it); contexts here have no empty values.
+            flat.retain(|_, v| !v.is_empty());
+            let ctx = flagctl_context(&flat);
+            for flag in &file.flags {
+                let p = engine.prepare(flag, None);
+                let toggle = is_toggle(&p.targeting);
+                let seen = flagctl_seen(&engine.evaluate(&p, &ctx, None, None), toggle, false);
+                let (enabled, value) = match seen {
                     Seen::Off => (false, None),
                     Seen::On(_, v) => (true, v),
                 };
-            let line = json!({"flag": flag.key, "context": flat, "toggle": toggle, "enabled": enabled, "value": value});
-            lines.push_str(&line.to_string());
-            lines.push('\n');
+                let line = json!({"flag": flag.key, "context": flat, "toggle": toggle, "enabled": enabled, "value": value});
+                lines.push_str(&line.to_string());
+                lines.push('\n');
+            }
         }
-    }
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("unleash.json"), &exported.text).unwrap();
-    std::fs::write(dir.path().join("expected.jsonl"), lines).unwrap();
-    let out = Command::new("node")
-        .arg(script_dir.join("unleash_node_sdk.js"))
-        .arg(dir.path().join("unleash.json"))
-        .arg(dir.path().join("expected.jsonl"))
-        .current_dir(&script_dir)
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success(),
-        "node failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    for line in stdout.lines() {
-        println!("Node SDK {line}");
-        let (flag, counts) = line.split_once(' ').unwrap();
-        let (a, n) = counts.split_once('/').unwrap();
-        let exact = exported
-            .report
-            .flag(flag)
-            .is_some_and(|r| r.fidelity == Fidelity::Exact);
-        if exact {
-            assert_eq!(
-                a, n,
-                "{flag}: the Node SDK disagrees with flagctl\n{stderr}"
-            );
+        let script = script_dir.join("unleash_node_sdk.js");
+        let (stdout, stderr) = run_script(&script, &exported.text, &lines);
+        for line in stdout.lines() {
+            println!("Node SDK {rel} {line}");
+            let (flag, counts) = line.split_once(' ').unwrap();
+            let (a, n) = counts.split_once('/').unwrap();
+            let exact = exported
+                .report
+                .flag(flag)
+                .is_some_and(|r| r.fidelity == Fidelity::Exact);
+            if exact {
+                assert_eq!(
+                    a, n,
+                    "{rel} {flag}: the Node SDK disagrees with flagctl\n{stderr}"
+                );
+            }
         }
     }
 }

@@ -10,6 +10,9 @@ use crate::model::Condition;
 use crate::model::condition::{Operator, SemverOp, parse_version};
 use serde_json::Value;
 
+/// The REGEX that any present value matches: how presence (`exists`) is exported.
+pub const PRESENT: &str = "^";
+
 /// Whether Unleash's rule compiler can quote `s` as a context name or group id: it
 /// neither escapes `"` there nor survives a trailing backslash.
 pub fn quotable_name(s: &str) -> bool {
@@ -161,9 +164,11 @@ fn operator(
                 .collect();
             constraint(attribute, "IN_CIDR", values, false)
         }
-        // Any string contains "", and a missing field contains nothing: presence.
+        // `^` matches any string and a missing field matches nothing: presence. (An
+        // empty STR_CONTAINS would do in Unleash's engine, but the Node SDK drops empty
+        // values.)
         Operator::Exists(present) => {
-            let mut c = constraint(attribute, "STR_CONTAINS", vec![String::new()], false);
+            let mut c = constraint(attribute, "REGEX", vec![PRESENT.to_string()], true);
             c.inverted = !present;
             c
         }
@@ -171,6 +176,11 @@ fn operator(
     for v in c.values.iter().flatten().chain(c.value.iter()) {
         if !quotable_value(v) {
             issues.push(Issue::UnquotableString { text: v.clone() });
+        }
+    }
+    for v in c.values.iter().flatten() {
+        if v.is_empty() || v.trim() != v {
+            issues.push(Issue::UntrimmedValue { text: v.clone() });
         }
     }
     c

@@ -1007,7 +1007,7 @@ fn constraint(c: &Constraint, rep: &mut FlagReport) -> Option<Cond> {
             };
             o.cond(false, vec![(name, Value::Array(o.values.clone()))])
         }
-        // Every string contains "": flagctl's export writes presence this way.
+        // Every string contains "" (in Unleash's engine; the Node SDK drops empty values).
         "STR_CONTAINS" if o.values == [Value::String(String::new())] => {
             o.cond(false, vec![("exists", Value::Bool(!inv))])
         }
@@ -1021,6 +1021,10 @@ fn constraint(c: &Constraint, rep: &mut FlagReport) -> Option<Cond> {
                 c.case_insensitive,
                 vec![(name, Value::Array(o.values.clone()))],
             )
+        }
+        // flagctl's export writes presence as REGEX `^`.
+        "REGEX" if o.single.as_deref() == Some(super::constraints::PRESENT) => {
+            o.cond(false, vec![("exists", Value::Bool(!inv))])
         }
         "REGEX" => regex_constraint(&o, rep),
         "NUM_EQ" | "NUM_GT" | "NUM_GTE" | "NUM_LT" | "NUM_LTE" => number_constraint(&o, rep),
