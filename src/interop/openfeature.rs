@@ -50,7 +50,7 @@ fn flag_type(t: &Targeting) -> &'static str {
             values.push(v.value.clone());
         }
     }
-    match &values[0] {
+    match values.first().unwrap_or(&Value::Null) {
         Value::Bool(_) => "boolean",
         Value::String(_) => "string",
         Value::Number(_)

@@ -362,26 +362,30 @@ impl<'f> Exporter<'f> {
                 Serve::Variant(_) => false,
             })
             .collect();
-        let negated = |upto: usize| -> Vec<Expr> {
-            (0..upto)
-                .filter(|&i| !serves[i])
-                .map(|i| logic::not(rules[i].clone()))
+        // Each rule with what it serves; the negations of the `false` ones so far.
+        let pairs: Vec<(&Expr, bool)> = rules.iter().zip(serves.iter().copied()).collect();
+        let negated = |before: &[(&Expr, bool)]| -> Vec<Expr> {
+            before
+                .iter()
+                .filter(|(_, serves_true)| !serves_true)
+                .map(|(rule, _)| logic::not((*rule).clone()))
                 .collect()
         };
         let mut alternatives = Vec::new();
-        for (j, rule) in rules.iter().enumerate() {
-            let later_false = serves[j + 1..].iter().any(|s| !s);
+        for (j, (rule, serves_true)) in pairs.iter().enumerate() {
+            let (before, after) = pairs.split_at(j);
+            let later_false = after.iter().skip(1).any(|(_, s)| !s);
             // A rule serving true before no `false` rule adds nothing to an on value of true.
-            if !serves[j] || (on && !later_false) {
+            if !serves_true || (on && !later_false) {
                 continue;
             }
-            let mut all = vec![gate.clone(), rule.clone()];
-            all.extend(negated(j));
+            let mut all = vec![gate.clone(), (*rule).clone()];
+            all.extend(negated(before));
             alternatives.push(Expr::And(all));
         }
         if on {
             let mut all = vec![gate.clone()];
-            all.extend(negated(rules.len()));
+            all.extend(negated(&pairs));
             alternatives.push(Expr::And(all));
         }
         let formula = Expr::Or(alternatives);

@@ -416,10 +416,10 @@ impl Converter {
         // A strategy without variants serves the feature's variants.
         for s in &mut strategies {
             if matches!(s.serves, Serves::Enabled) {
-                s.serves = match &feature_split {
+                s.serves = match feature_split.as_deref() {
                     // One variant is served whatever the bucket, key or not.
-                    Some(v) if v.len() == 1 => Serves::One(v[0].0.clone(), v[0].1.clone()),
-                    Some(v) => Serves::Split(v.clone()),
+                    Some([(name, value, _)]) => Serves::One(name.clone(), value.clone()),
+                    Some(v) => Serves::Split(v.to_vec()),
                     None => {
                         rep.issue(
                             Issue::BadPayload {
@@ -462,7 +462,10 @@ impl Converter {
         let Some((stickiness, group)) = seen.first().cloned() else {
             return;
         };
-        if seen.iter().any(|s| *s != seen[0]) {
+        if seen
+            .iter()
+            .any(|s| *s != (stickiness.clone(), group.clone()))
+        {
             rep.issue(Issue::MixedBucketing, None);
         }
         let attribute = match stickiness.as_str() {
@@ -673,10 +676,11 @@ impl Converter {
                 }
             }
         }
-        let serves = match split(&s.variants, rep) {
+        let variants = split(&s.variants, rep);
+        let serves = match variants.as_deref() {
             None => Serves::Enabled,
-            Some(vs) if vs.len() == 1 => Serves::One(vs[0].0.clone(), vs[0].1.clone()),
-            Some(vs) => Serves::Split(vs),
+            Some([(name, value, _)]) => Serves::One(name.clone(), value.clone()),
+            Some(vs) => Serves::Split(vs.to_vec()),
         };
         // A 100% rollout still needs the stickiness field.
         let sticky_field = !matches!(stickiness.as_str(), "default" | "random");
