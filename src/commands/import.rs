@@ -12,6 +12,12 @@ use std::path::Path;
 /// Runs the command.
 pub fn run(ctx: &Ctx, args: &ImportArgs) -> Result<Outcome> {
     ctx.format("import", &[Format::Text])?;
+    if ctx.global.rev.is_some() {
+        return Err(Error::Usage(
+            "`import` does not use --rev: it reads an Unleash document and writes a new flags file"
+                .into(),
+        ));
+    }
     let (text, source) = read_input(&args.file)?;
     let imported =
         interop::import_unleash(&text, &source, args.owner.clone(), ctx.today).map_err(|e| {

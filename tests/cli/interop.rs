@@ -276,6 +276,25 @@ fn import_of_an_export_round_trips_through_the_cli() {
 }
 
 #[test]
+fn import_refuses_options_it_does_not_use() {
+    let out = Test::new()
+        .args(["--rev", "HEAD", "import", "--from", "unleash", "x.json"])
+        .run()
+        .code(2);
+    assert!(out.stderr.contains("does not use --rev"), "{}", out.stderr);
+    let out = Test::new()
+        .args(["--format", "json", "export", "--to", "unleash"])
+        .flags("version: 1\nflags: {}\n")
+        .run()
+        .code(2);
+    assert!(
+        out.stderr.contains("does not support --format json"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
 fn import_reports_a_malformed_document_with_its_position() {
     let out = Test::new()
         .file("bad.json", "{\"features\": [ {\"name\": 3} ]}")
