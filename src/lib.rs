@@ -34,6 +34,7 @@ pub mod eval;
 pub mod fsutil;
 pub mod git;
 pub mod globs;
+pub mod interop;
 pub mod lifecycle;
 pub mod model;
 pub mod par;

@@ -229,6 +229,26 @@ impl Ctx {
         }
     }
 
+    /// Writes a report that accompanies a command's real output (the fidelity report
+    /// of `export` and `import`): as text on stderr unless `--quiet`, or as JSON in the
+    /// common envelope to `path`, written atomically.
+    pub fn side_report<R: Report>(&self, report: &R, path: Option<&std::path::Path>) -> Result<()> {
+        match path {
+            Some(path) => {
+                let mut text = Vec::new();
+                render::json(&mut text, report)?;
+                flagctl::interop::files::write_new(path, &text, true)
+                    .map_err(|e| Error::Usage(e.to_string()))
+            }
+            None if self.printer.quiet => Ok(()),
+            None => {
+                let mut err = std::io::stderr().lock();
+                render::emit(&mut err, report, render::Format::Human, &self.printer)?;
+                Ok(())
+            }
+        }
+    }
+
     /// Renders `report` to stdout in `format`.
     pub fn emit<R: Report>(&self, report: &R, format: render::Format) -> Result<()> {
         let mut out = stdout();

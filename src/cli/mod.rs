@@ -11,7 +11,9 @@ mod diff;
 mod edit;
 mod eval;
 mod explain;
+mod export;
 mod history;
+mod import;
 mod list;
 mod man;
 mod new;
@@ -96,6 +98,10 @@ enum Command {
     Audit(audit::Args),
     /// Summarise production usage data (OpenTelemetry, Unleash metrics, CSV/JSONL summaries)
     Usage(usage::Args),
+    /// Export flags.yaml for Unleash, flagd or the OpenFeature CLI, with a report of what mapped
+    Export(export::Args),
+    /// Import flags from an Unleash document into a new flags.yaml
+    Import(import::Args),
     /// Explain a diagnostic or finding code (`flagctl explain expired`), or list them all
     Explain(explain::Args),
     /// Print the JSON Schema of flags.yaml, for editor completion
@@ -152,6 +158,8 @@ impl Command {
             Command::Audit(_) => "audit",
             Command::Usage(_) => "usage",
             Command::Explain(_) => "explain",
+            Command::Export(_) => "export",
+            Command::Import(_) => "import",
             Command::Schema(_) => "schema",
             Command::Completions(_) => "completions",
             Command::Man(_) => "man",
@@ -190,6 +198,14 @@ impl Command {
                 format: true,
                 ..none
             },
+            // The export's format is `--to`; stale flags (Unleash's `stale`) depend on
+            // the date and the file's history.
+            Command::Export(_) => Uses {
+                format: false,
+                ..Uses::ALL
+            },
+            // Reads another tool's document; dates the flags it writes.
+            Command::Import(_) => Uses { now: true, ..none },
             // Reads no flags file; "today" bounds the dates it warns about.
             Command::Usage(_) => Uses {
                 now: true,
@@ -242,6 +258,8 @@ where
         Command::Audit(args) => audit::run(&ctx, &args),
         Command::Usage(args) => usage::run(&ctx, &args),
         Command::Explain(args) => explain::run(&ctx, &args),
+        Command::Export(args) => export::run(&ctx, &args),
+        Command::Import(args) => import::run(&ctx, &args),
         Command::Schema(args) => schema::run(&ctx, &args),
         Command::Completions(args) => completions::run(&args),
         Command::Man(args) => man::run(&args),

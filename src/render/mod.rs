@@ -16,6 +16,7 @@ pub mod diff;
 pub mod eval;
 pub mod github;
 pub mod history;
+pub mod interop;
 pub mod list;
 pub mod markdown;
 pub mod paint;

@@ -9,6 +9,7 @@ mod edit;
 mod eval;
 mod git;
 mod gitrepo;
+mod interop;
 mod lifecycle;
 mod list;
 mod sarif;
