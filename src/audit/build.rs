@@ -5,19 +5,22 @@
 use super::*;
 use crate::diag::Code;
 use crate::git::{Change as GitChange, FileHistory};
-use crate::lifecycle::keep::{self, Decision};
+use crate::lifecycle::keep::{self, Candidate, Decision, Keep};
 use crate::lifecycle::{self, CodeRef, Facts, Finding};
 use crate::model::{Flag, FlagsFile};
 use crate::scan::{Reference, Undefined};
+use crate::usage::{DayCount, FlagUsage, Usage};
 use std::collections::{BTreeSet, HashMap};
 
 /// Finding kinds that make a flag stale for the health score and call for a plan.
-const STALE: [Code; 5] = [
+const STALE: [Code; 7] = [
     Code::Expired,
     Code::Overdue,
     Code::Launched,
     Code::Dead,
     Code::Unreferenced,
+    Code::Unused,
+    Code::Constant,
 ];
 
 /// References gathered from local scans and `--refs` files, each root labelled with
@@ -80,6 +83,10 @@ pub struct Inputs<'a> {
     pub history: Option<&'a FileHistory>,
     /// Code references.
     pub refs: &'a Refs,
+    /// Production usage data, when given.
+    pub usage: Option<&'a Usage>,
+    /// The usage findings (from `lifecycle::gather::usage_findings`).
+    pub usage_findings: Vec<Finding>,
 }
 
 /// Builds the report.
@@ -95,6 +102,7 @@ pub fn build(input: &Inputs) -> Audit {
         input.display,
         &input.refs.code_refs(),
     ));
+    findings.extend(input.usage_findings.iter().cloned());
     let mut by_flag: HashMap<&str, Vec<&Finding>> = HashMap::new();
     for f in &findings {
         by_flag.entry(f.flag.as_str()).or_default().push(f);
@@ -159,7 +167,17 @@ pub fn build(input: &Inputs) -> Audit {
             .iter()
             .map(|e| crate::scan::shown_path(&e.root, &e.path))
             .collect();
-        let plan = plan(flag, &kinds, edits.clone());
+        let plan = plan(flag, mine, &kinds, edits.clone());
+        let usage = input.usage.map(|u| {
+            let names = std::iter::once(flag.key.as_str())
+                .chain(flag.aliases.iter().map(|a| a.value.as_str()));
+            let seen: Vec<&FlagUsage> = names.filter_map(|n| u.flag(n)).collect();
+            FlagUsageBrief {
+                last_evaluated: seen.iter().map(|s| s.last_evaluated).max(),
+                evaluations: seen.iter().map(|s| s.count).sum(),
+                daily: daily(&seen),
+            }
+        });
         let entry = FlagEntry {
             flag: flag.key.clone(),
             line: flag.pos.line,
@@ -176,6 +194,7 @@ pub fn build(input: &Inputs) -> Audit {
             references: edits.len(),
             files: files.into_iter().collect(),
             findings: brief(mine),
+            usage,
             plan,
         };
         let owner = flag
@@ -226,6 +245,7 @@ pub fn build(input: &Inputs) -> Audit {
         summary,
         owners,
         undefined,
+        usage_window: input.usage.and_then(|u| u.window.clone()),
     }
 }
 
@@ -255,8 +275,44 @@ fn brief(findings: &[&Finding]) -> Vec<FindingBrief> {
         .collect()
 }
 
+/// The evaluations per day of a flag under all its names.
+fn daily(seen: &[&FlagUsage]) -> Vec<DayCount> {
+    let mut days: BTreeMap<NaiveDate, u64> = BTreeMap::new();
+    for s in seen {
+        for d in &s.daily {
+            *days.entry(d.date).or_default() += d.count;
+        }
+    }
+    days.into_iter()
+        .map(|(date, count)| DayCount { date, count })
+        .collect()
+}
+
+/// What production evaluated, when usage data says so: the kept path of a `constant`
+/// flag.
+fn constant_keep(flag: &Flag, findings: &[&Finding]) -> Option<(Keep, Candidate)> {
+    let evidence = findings
+        .iter()
+        .find(|f| f.kind == Code::Constant)?
+        .usage
+        .as_ref()?;
+    let value = evidence.keep.clone()?;
+    let keep = if value == flag.targeting.off_value() {
+        Keep::Off
+    } else {
+        Keep::On
+    };
+    let variant = evidence.keep_variant.clone();
+    Some((keep, Candidate { variant, value }))
+}
+
 /// The cleanup plan, when a stale finding says the flag should go.
-fn plan(flag: &Flag, kinds: &BTreeSet<Code>, edits: Vec<Location>) -> Option<Plan> {
+fn plan(
+    flag: &Flag,
+    findings: &[&Finding],
+    kinds: &BTreeSet<Code>,
+    edits: Vec<Location>,
+) -> Option<Plan> {
     if !kinds.iter().any(|k| STALE.contains(k)) {
         return None;
     }
@@ -267,6 +323,22 @@ fn plan(flag: &Flag, kinds: &BTreeSet<Code>, edits: Vec<Location>) -> Option<Pla
             action: "Delete the flag from flags.yaml: no code uses it.".into(),
             keep: None,
             kept: None,
+            candidates: Vec::new(),
+            edits,
+            remove_command,
+        });
+    }
+    if let Some((keep, kept)) = constant_keep(flag, findings) {
+        let what = match &kept.variant {
+            Some(v) => format!("variant `{v}`"),
+            None => format!("`{}`", kept.value),
+        };
+        return Some(Plan {
+            action: format!(
+                "Remove the flag and keep the code path that serves {what}: production has served nothing else lately."
+            ),
+            keep: Some(keep),
+            kept: Some(kept),
             candidates: Vec::new(),
             edits,
             remove_command,

@@ -6,10 +6,11 @@
 use super::build::{Inputs, Refs, build};
 use super::{Audit, Location};
 use crate::error::{Error, Result};
-use crate::lifecycle::gather::Sources;
+use crate::lifecycle::gather::{self, Sources};
 use crate::model::Loaded;
 use crate::scan::{self, Reference, Root, ScanOptions, ScanResult, Undefined};
 use crate::suggest::did_you_mean;
+use crate::usage::Usage;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -28,8 +29,13 @@ pub struct Options {
     pub no_scan: bool,
 }
 
-/// Builds the audit of the file of `src`. Returns the report and notes for stderr.
-pub fn collect(src: &Sources, opts: &Options) -> Result<(Audit, Vec<String>)> {
+/// Builds the audit of the file of `src`, with production usage data when given.
+/// Returns the report and notes for stderr.
+pub fn collect(
+    src: &Sources,
+    opts: &Options,
+    usage: Option<&Usage>,
+) -> Result<(Audit, Vec<String>)> {
     let loaded = src.loaded;
     let names = root_names(&opts.roots)?;
     let own = loaded
@@ -64,6 +70,10 @@ pub fn collect(src: &Sources, opts: &Options) -> Result<(Audit, Vec<String>)> {
     if let Some(reason) = facts.unavailable() {
         notes.push(format!("note: {reason}"));
     }
+    let code_refs = refs.code_refs();
+    let usage_findings = usage
+        .map(|u| gather::usage_findings(src, u, Some(&code_refs)))
+        .unwrap_or_default();
     let mut audit = build(&Inputs {
         file: &loaded.file,
         display: &loaded.display,
@@ -71,6 +81,8 @@ pub fn collect(src: &Sources, opts: &Options) -> Result<(Audit, Vec<String>)> {
         facts: &facts,
         history: history.as_ref().ok(),
         refs: &refs,
+        usage,
+        usage_findings,
     });
     if let Some(owner) = &opts.owner {
         if !audit.owners.iter().any(|o| &o.owner == owner) {

@@ -34,6 +34,9 @@ pub struct Audit {
     pub owners: Vec<OwnerSection>,
     /// Code references to keys flags.yaml does not define.
     pub undefined: Vec<Location>,
+    /// The days the usage data covers, when usage data was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub usage_window: Option<crate::usage::Window>,
 }
 
 /// The report's summary.
@@ -120,8 +123,22 @@ pub struct FlagEntry {
     pub files: Vec<String>,
     /// Lifecycle findings about it.
     pub findings: Vec<FindingBrief>,
+    /// What production evaluated, when usage data was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub usage: Option<FlagUsageBrief>,
     /// What to do to retire it, when it should be retired.
     pub plan: Option<Plan>,
+}
+
+/// A flag's evaluations in the usage data.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct FlagUsageBrief {
+    /// The last evaluation (`null`: none in the data).
+    pub last_evaluated: Option<chrono::DateTime<chrono::Utc>>,
+    /// Evaluations in the data's window.
+    pub evaluations: u64,
+    /// Evaluations per day.
+    pub daily: Vec<crate::usage::DayCount>,
 }
 
 /// A finding as shown in the report.

@@ -1,6 +1,7 @@
 //! `flagctl audit`: the monthly report from the flags file, its git history, a scan of
 //! local code and the scans of other repositories.
 
+use super::args::UsageArgs;
 use super::{Ctx, Outcome};
 use flagctl::audit::collect::{Options, collect};
 use flagctl::error::Result;
@@ -32,6 +33,8 @@ pub struct Args {
     /// Do not scan local code; use only --refs
     #[arg(long)]
     no_scan: bool,
+    #[command(flatten)]
+    usage: UsageArgs,
     /// Output format
     #[arg(long, value_enum)]
     format: Option<Format>,
@@ -48,7 +51,8 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<Outcome> {
         owner: args.owner.clone(),
         no_scan: args.no_scan,
     };
-    let (report, notes) = collect(&ctx.sources(&loaded), &opts)?;
+    let usage = args.usage.read(ctx)?;
+    let (report, notes) = collect(&ctx.sources(&loaded), &opts, usage.as_ref())?;
     ctx.notes(&notes);
     ctx.emit(&report, format.render())?;
     Ok(Outcome::Success)

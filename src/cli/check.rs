@@ -2,6 +2,7 @@
 //! `expiring` warns; `--strict` fails on warnings; `--base REV` also checks the change
 //! since REV against policy; `--scan` adds undefined and unreferenced flags.
 
+use super::args::UsageArgs;
 use super::{Ctx, Outcome};
 use flagctl::error::Result;
 use flagctl::lifecycle::gather::{self, GateOptions};
@@ -29,6 +30,8 @@ pub struct Args {
     /// Also scan code for references to undefined (or removed) flags
     #[arg(long, value_name = "PATH", num_args = 0..)]
     scan: Option<Vec<PathBuf>>,
+    #[command(flatten)]
+    usage: UsageArgs,
     /// Output format
     #[arg(long, value_enum)]
     format: Option<Format>,
@@ -44,7 +47,8 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<Outcome> {
         base: args.base.clone(),
         scan: args.scan.clone(),
     };
-    let (report, notes) = gather::gate(&ctx.sources(&loaded), &opts)?;
+    let usage = args.usage.read(ctx)?;
+    let (report, notes) = gather::gate(&ctx.sources(&loaded), &opts, usage.as_ref())?;
     ctx.notes(&notes);
     ctx.emit(&report, format.render())?;
     Ok(Outcome::failed_if(!report.passed))

@@ -1,6 +1,6 @@
 //! `flagctl list`: the flags with type, owner, dates and state.
 
-use super::args::TypeArg;
+use super::args::{TypeArg, UsageArgs};
 use super::{Ctx, Outcome};
 use flagctl::error::Result;
 use flagctl::model::list::{Filter, listing};
@@ -26,6 +26,8 @@ pub struct Args {
     /// Only flags expiring within DAYS days (not yet expired)
     #[arg(long, value_name = "DAYS")]
     expiring: Option<u32>,
+    #[command(flatten)]
+    usage: UsageArgs,
     /// Output format
     #[arg(long, value_enum)]
     format: Option<Format>,
@@ -41,6 +43,18 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<Outcome> {
         expired: args.expired,
         expiring: args.expiring,
     };
-    ctx.emit(&listing(&loaded.file, &filter, ctx.today), format.render())?;
+    let mut report = listing(&loaded.file, &filter, ctx.today);
+    if let Some(usage) = args.usage.read(ctx)? {
+        for row in &mut report.flags {
+            let aliases = loaded
+                .file
+                .flag(&row.key)
+                .into_iter()
+                .flat_map(|f| &f.aliases);
+            let last = usage.last_evaluated(&row.key, aliases.map(|a| a.value.as_str()));
+            row.last_evaluated = Some(last);
+        }
+    }
+    ctx.emit(&report, format.render())?;
     Ok(Outcome::Success)
 }

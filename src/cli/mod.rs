@@ -292,3 +292,16 @@ macro_rules! formats {
     };
 }
 pub(crate) use formats;
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::CommandFactory;
+
+    /// Clap's own consistency checks (unique argument names, valid defaults), which
+    /// otherwise run only when a debug binary parses that subcommand.
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

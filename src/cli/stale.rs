@@ -1,6 +1,7 @@
 //! `flagctl stale`: lifecycle findings from flags.yaml and its git history. It reports;
 //! `check` is the command that gates.
 
+use super::args::UsageArgs;
 use super::{Ctx, Outcome};
 use flagctl::error::Result;
 use flagctl::lifecycle::gather;
@@ -21,6 +22,8 @@ pub struct Args {
     /// Also scan code for references (unreferenced, undefined, cross-boundary findings)
     #[arg(long, value_name = "PATH", num_args = 0..)]
     scan: Option<Vec<PathBuf>>,
+    #[command(flatten)]
+    usage: UsageArgs,
     /// Output format
     #[arg(long, value_enum)]
     format: Option<Format>,
@@ -30,10 +33,12 @@ pub struct Args {
 pub fn run(ctx: &Ctx, args: &Args) -> Result<Outcome> {
     let format = ctx.format("stale", args.format, Format::Table)?;
     let loaded = ctx.load_valid()?;
+    let usage = args.usage.read(ctx)?;
     let (report, warnings) = gather::stale(
         &ctx.sources(&loaded),
         args.warn_within.map(i64::from),
         args.scan.as_deref(),
+        usage.as_ref(),
     )?;
     ctx.notes(&warnings);
     if let Some(reason) = &report.history.reason {

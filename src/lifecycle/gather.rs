@@ -8,8 +8,10 @@ use crate::diag::{self, Code, Counts, Diagnostic};
 use crate::error::Result;
 use crate::git::{FileHistory, GitError, Repo};
 use crate::model::{FlagsFile, Loaded};
-use crate::scan::{self, Root, ScanOptions};
+use crate::scan::{self, Area, Root, ScanOptions};
+use crate::usage::{self, Rules, Usage};
 use chrono::NaiveDate;
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 /// Which version of flags.yaml is read, and as of which day.
@@ -62,12 +64,45 @@ impl Sources<'_> {
     }
 }
 
+/// The usage findings (`unused`, `constant`, `evaluated-undefined`, and with code
+/// references `referenced-not-evaluated` and `evaluated-not-referenced`) of the flags
+/// of `src`, with the thresholds of its settings. Only references from production
+/// code count as references.
+pub fn usage_findings(src: &Sources, usage: &Usage, refs: Option<&[CodeRef]>) -> Vec<Finding> {
+    let settings = &src.loaded.file.settings;
+    let rules = Rules {
+        today: src.today,
+        unused_after_days: settings.unused_after_days,
+        constant_min_evaluations: settings.constant_min_evaluations,
+        launched_after_days: settings.launched_after_days,
+    };
+    let referenced: Option<HashSet<String>> = refs.map(|refs| {
+        refs.iter()
+            .filter(|r| r.area == Area::Code)
+            .map(|r| r.flag.clone())
+            .collect()
+    });
+    let file = &src.loaded.file;
+    usage::findings(
+        file,
+        &src.loaded.display,
+        usage,
+        &rules,
+        referenced.as_ref(),
+    )
+    .into_iter()
+    .map(Finding::from)
+    .collect()
+}
+
 /// What `stale` reports: the lifecycle findings, plus the reference findings when
-/// `scan` names roots to scan (empty: `settings.scan.paths`).
+/// `scan` names roots to scan (empty: `settings.scan.paths`), plus the usage findings
+/// when there is usage data.
 pub fn stale(
     src: &Sources,
     warn_within: Option<i64>,
     scan: Option<&[PathBuf]>,
+    usage: Option<&Usage>,
 ) -> Result<(Stale, Vec<String>)> {
     let mut warnings = Vec::new();
     let refs = match scan {
@@ -85,10 +120,13 @@ pub fn stale(
     };
     let display = &src.loaded.display;
     let mut findings = super::findings(&src.loaded.file, display, &facts, &opts);
-    if let Some(refs) = refs {
-        findings.extend(super::reference_findings(&src.loaded.file, display, &refs));
-        super::sort(&mut findings);
+    if let Some(refs) = &refs {
+        findings.extend(super::reference_findings(&src.loaded.file, display, refs));
     }
+    if let Some(usage) = usage {
+        findings.extend(usage_findings(src, usage, refs.as_deref()));
+    }
+    super::sort(&mut findings);
     let report = Stale {
         today: src.today,
         file: display.clone(),
@@ -112,10 +150,22 @@ pub struct GateOptions {
     pub scan: Option<Vec<PathBuf>>,
 }
 
+/// Whether a usage finding belongs in the CI gate: an evaluated key flags.yaml does
+/// not define always; the others only when the data covers as long as their rule asks
+/// (a gate must not fail on a week of data).
+fn gates(f: &Finding) -> bool {
+    f.kind == Code::EvaluatedUndefined || f.usage.as_ref().is_some_and(|u| u.conclusive)
+}
+
 /// The CI gate (`check`): validation, `expired` (an error here) and `expiring`; with a
 /// base revision, the change policy; with a scan, undefined and unreferenced flags and
-/// removed flags still referenced. Returns the report and notes for stderr.
-pub fn gate(src: &Sources, opts: &GateOptions) -> Result<(Gate, Vec<String>)> {
+/// removed flags still referenced; with usage data, the usage findings it can stand
+/// on. Returns the report and notes for stderr.
+pub fn gate(
+    src: &Sources,
+    opts: &GateOptions,
+    usage: Option<&Usage>,
+) -> Result<(Gate, Vec<String>)> {
     let loaded = src.loaded;
     let mut notes = Vec::new();
     let mut diags = expiry_gate(src, opts.warn_within);
@@ -168,6 +218,14 @@ pub fn gate(src: &Sources, opts: &GateOptions) -> Result<(Gate, Vec<String>)> {
             super::reference_findings(&loaded.file, &loaded.display, &kept)
                 .iter()
                 .filter(|f| matches!(f.kind, Code::Undefined | Code::Unreferenced))
+                .map(Finding::to_diagnostic),
+        );
+    }
+    if let Some(usage) = usage {
+        diags.extend(
+            usage_findings(src, usage, refs.as_deref())
+                .iter()
+                .filter(|f| gates(f))
                 .map(Finding::to_diagnostic),
         );
     }

@@ -36,7 +36,7 @@ pub enum Source {
 }
 
 /// One lifecycle finding about one flag.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Finding {
     /// The flag key.
     pub flag: String,
@@ -70,6 +70,53 @@ pub struct Finding {
     /// introduced the flag.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_source: Option<Source>,
+    /// The usage data behind a usage finding (`unused`, `constant`, ...).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub usage: Option<Evidence>,
+}
+
+/// What usage data showed for a usage finding.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Evidence {
+    /// The days the claim rests on.
+    pub covered: crate::usage::Covered,
+    /// Whether the data covers as many days as the rule asks for; a finding that is
+    /// not conclusive says what the data shows but is not enough to act on alone.
+    pub conclusive: bool,
+    /// The last evaluation, when there was one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_evaluated: Option<chrono::DateTime<chrono::Utc>>,
+    /// Evaluations counted for the claim.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evaluations: Option<u64>,
+    /// The services that evaluated the flag.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub services: Vec<String>,
+    /// `constant`: the value production always got, which its cleanup keeps.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub keep: Option<serde_json::Value>,
+    /// `constant`: the variant production always got.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub keep_variant: Option<String>,
+}
+
+impl From<crate::usage::UsageFinding> for Finding {
+    fn from(u: crate::usage::UsageFinding) -> Finding {
+        let mut f = Finding::new(u.kind, &u.flag, &u.file, Pos::new(u.line, u.column))
+            .says(u.message, &u.action);
+        f.severity = u.severity;
+        f.owner = u.owner;
+        f.usage = Some(Evidence {
+            covered: u.covered,
+            conclusive: u.conclusive,
+            last_evaluated: u.last_evaluated,
+            evaluations: u.evaluations,
+            services: u.services,
+            keep: u.keep,
+            keep_variant: u.keep_variant,
+        });
+        f
+    }
 }
 
 impl Finding {
@@ -90,6 +137,7 @@ impl Finding {
             since_source: None,
             created: None,
             created_source: None,
+            usage: None,
         }
     }
 

@@ -42,6 +42,8 @@ pub mod fields {
         "expiry_warning",
         "max_expiry",
         "launched_after",
+        "unused_after",
+        "constant_min_evaluations",
         "environments",
         "scan",
         "contexts",
@@ -403,7 +405,7 @@ fn decode_settings(node: &Node, dec: &mut Decoder) -> Settings {
                     }
                 }
             }
-            "expiry_warning" | "max_expiry" | "launched_after" => {
+            "expiry_warning" | "max_expiry" | "launched_after" | "unused_after" => {
                 let Some(text) = dec.string(value, &format!("settings.{name}")) else {
                     continue;
                 };
@@ -411,6 +413,7 @@ fn decode_settings(node: &Node, dec: &mut Decoder) -> Settings {
                     Ok(days) => match name {
                         "expiry_warning" => s.expiry_warning_days = days,
                         "max_expiry" => s.max_expiry_days = days,
+                        "unused_after" => s.unused_after_days = days,
                         _ => s.launched_after_days = days,
                     },
                     Err(msg) => dec.error(
@@ -420,6 +423,14 @@ fn decode_settings(node: &Node, dec: &mut Decoder) -> Settings {
                     ),
                 }
             }
+            "constant_min_evaluations" => match value.kind {
+                Kind::Int(n) if n > 0 => s.constant_min_evaluations = n.unsigned_abs(),
+                _ => dec.wrong_type(
+                    value,
+                    &"settings.constant_min_evaluations",
+                    "a whole number above 0",
+                ),
+            },
             "environments" => {
                 let names = dec.string_list(value, &"settings.environments");
                 report_repeats(dec, &names, &"settings.environments");

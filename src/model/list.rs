@@ -38,6 +38,10 @@ pub struct Row {
     pub state: FlagState,
     /// Description.
     pub description: Option<String>,
+    /// With usage data: the last evaluation in production (`null` when the data holds
+    /// none); absent without usage data.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_evaluated: Option<Option<chrono::DateTime<chrono::Utc>>>,
 }
 
 /// The listing.
@@ -65,6 +69,7 @@ pub fn listing(file: &FlagsFile, filter: &Filter, today: NaiveDate) -> Listing {
             days_left: days_left(f, today),
             state: f.targeting.state(),
             description: f.description.as_ref().map(|d| d.value.clone()),
+            last_evaluated: None,
         })
         .collect();
     Listing { today, flags }

@@ -99,6 +99,10 @@ pub struct Settings {
     pub max_expiry_days: i64,
     /// Fully on / fully off this many days means stale.
     pub launched_after_days: i64,
+    /// Not evaluated in production for this many days means `unused`.
+    pub unused_after_days: i64,
+    /// Evaluations over `launched_after` before one value means `constant`.
+    pub constant_min_evaluations: u64,
     /// Allowed environment names; `None` allows any.
     pub environments: Option<Vec<Sp<String>>>,
     /// How code is scanned for references.
@@ -115,6 +119,8 @@ impl Default for Settings {
             expiry_warning_days: 14,
             max_expiry_days: 180,
             launched_after_days: 30,
+            unused_after_days: 90,
+            constant_min_evaluations: 1000,
             environments: None,
             scan: ScanSettings::default(),
             contexts: None,

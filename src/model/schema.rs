@@ -127,7 +127,12 @@ pub fn json_schema() -> Value {
     p.insert("lifetimes".into(), lifetimes);
     p.insert("expiry_warning".into(), duration.clone());
     p.insert("max_expiry".into(), duration.clone());
-    p.insert("launched_after".into(), duration);
+    p.insert("launched_after".into(), duration.clone());
+    p.insert("unused_after".into(), duration);
+    p.insert(
+        "constant_min_evaluations".into(),
+        json!({ "type": "integer", "minimum": 1 }),
+    );
     p.insert("environments".into(), strings);
     p.insert("scan".into(), scan);
     p.insert("contexts".into(), json!({ "type": "string" }));

@@ -17,7 +17,7 @@ const HEADER: [&str; 7] = [
 
 fn cells(r: &Row) -> Vec<String> {
     let opt = |v: Option<String>| v.unwrap_or_else(|| "-".into());
-    vec![
+    let mut cells = vec![
         r.key.clone(),
         opt(r.flag_type.map(|t| t.to_string())),
         opt(r.owner.clone()),
@@ -25,7 +25,20 @@ fn cells(r: &Row) -> Vec<String> {
         opt(r.expires.map(|d| d.to_string())),
         opt(r.days_left.map(|d| d.to_string())),
         r.state.to_string(),
-    ]
+    ];
+    if let Some(last) = r.last_evaluated {
+        cells.push(last.map_or("not in the data".into(), |t| t.date_naive().to_string()));
+    }
+    cells
+}
+
+/// The header, with the usage column when the rows carry usage data.
+fn header(l: &Listing) -> Vec<&'static str> {
+    let mut h = HEADER.to_vec();
+    if l.flags.iter().any(|r| r.last_evaluated.is_some()) {
+        h.push("last evaluated");
+    }
+    h
 }
 
 impl Report for Listing {
@@ -50,7 +63,7 @@ impl Report for Listing {
             (5, Some(d)) if d <= 14 => p.paint.warning(text),
             _ => text.to_string(),
         };
-        let mut t = Table::new(&HEADER).right(&[5]).style(style);
+        let mut t = Table::new(&header(self)).right(&[5]).style(style);
         for r in &self.flags {
             t.row(cells(r));
         }
@@ -59,6 +72,6 @@ impl Report for Listing {
 
     fn markdown(&self, out: &mut dyn Write, _p: &Printer) -> io::Result<()> {
         let rows: Vec<Vec<String>> = self.flags.iter().map(cells).collect();
-        out.write_all(markdown::table(&HEADER, &rows).as_bytes())
+        out.write_all(markdown::table(&header(self), &rows).as_bytes())
     }
 }

@@ -346,6 +346,20 @@ impl Usage {
             .and_then(|i| self.flags.get(i))
     }
 
+    /// The last evaluation of a flag under its key or any of `aliases` (SDKs evaluate
+    /// the name the code uses).
+    pub fn last_evaluated<'a>(
+        &self,
+        key: &'a str,
+        aliases: impl IntoIterator<Item = &'a str>,
+    ) -> Option<DateTime<Utc>> {
+        std::iter::once(key)
+            .chain(aliases)
+            .filter_map(|n| self.flag(n))
+            .map(|u| u.last_evaluated)
+            .max()
+    }
+
     /// Builds the result from a filled accumulator and the inputs it came from.
     pub(crate) fn from_acc(acc: &Acc, inputs: Vec<Source>) -> Usage {
         let mut per_flag: BTreeMap<&str, Vec<Series>> = BTreeMap::new();

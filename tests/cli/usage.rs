@@ -174,3 +174,121 @@ fn future_dates_are_tolerated_with_a_warning() {
         .code(0);
     assert!(out.stderr.contains("dated after today"), "{}", out.stderr);
 }
+
+/// The bundled flags.yaml with usage data passed to another command.
+fn with_usage(args: &[&str]) -> Test {
+    Test::new()
+        .current_dir(crate::common::root())
+        .args(args)
+        .args(["--usage", "fixtures/usage"])
+}
+
+#[test]
+fn stale_and_check_report_usage_findings_within_the_window() {
+    let doc = with_usage(&["stale", "--now", "2026-03-09", "--format", "json"])
+        .run()
+        .code(0)
+        .json();
+    let found: Vec<(String, String, bool)> = doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["usage"].is_object())
+        .map(|f| {
+            (
+                f["kind"].as_str().unwrap_or("").to_string(),
+                f["flag"].as_str().unwrap_or("").to_string(),
+                f["usage"]["conclusive"].as_bool().unwrap_or(true),
+            )
+        })
+        .collect();
+    assert!(
+        found.contains(&("evaluated-undefined".into(), "checkout-v3".into(), true)),
+        "{found:?}"
+    );
+    // Seven days of data: `unused` says so, and is not conclusive.
+    assert!(
+        found.contains(&("unused".into(), "bulk-import".into(), false)),
+        "{found:?}"
+    );
+    let message = doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["kind"] == "unused" && f["flag"] == "bulk-import")
+        .and_then(|f| f["message"].as_str())
+        .expect("message")
+        .to_string();
+    assert!(
+        message.contains("in the 7 days the usage data covers"),
+        "{message}"
+    );
+    assert!(!message.contains("not evaluated in 90 days"), "{message}");
+    // The gate fails on the undefined key, and not on a week of `unused`.
+    let out = with_usage(&["check", "--now", "2026-03-09", "--format", "json"])
+        .run()
+        .code(1);
+    let doc = out.json();
+    let codes: Vec<&str> = doc["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter_map(|d| d["code"].as_str())
+        .collect();
+    assert_eq!(codes, ["evaluated-undefined"]);
+}
+
+#[test]
+fn list_shows_the_last_evaluation() {
+    let doc = with_usage(&["list", "--now", "2026-03-09", "--format", "json"])
+        .run()
+        .code(0)
+        .json();
+    let last = |key: &str| {
+        doc["flags"]
+            .as_array()
+            .expect("flags")
+            .iter()
+            .find(|f| f["key"] == key)
+            .map(|f| f["last_evaluated"].clone())
+            .expect("flag")
+    };
+    assert_eq!(last("express-shipping"), "2026-03-07T11:00:00Z");
+    assert_eq!(last("bulk-import"), serde_json::Value::Null);
+    let table = with_usage(&["list", "--now", "2026-03-09"]).run().code(0);
+    assert!(table.stdout.contains("last evaluated"), "{}", table.stdout);
+}
+
+#[test]
+fn a_constant_flag_keeps_the_value_production_serves() {
+    let t = Test::new()
+        .current_dir(crate::common::root())
+        .file("usage.csv", "flag,last_evaluated,count,value,service,first_evaluated\nexpress-shipping,2026-11-30,5000,true,storefront,2026-11-20\n");
+    let csv = t.path().join("usage.csv");
+    let doc = t
+        .args([
+            "audit",
+            "--now",
+            "2026-12-02",
+            "--format",
+            "json",
+            "--usage",
+        ])
+        .args([csv.to_str().expect("utf8")])
+        .run()
+        .code(0)
+        .json();
+    assert_eq!(doc["usage_window"]["days"], 11);
+    let entry = doc["owners"]
+        .as_array()
+        .expect("owners")
+        .iter()
+        .flat_map(|o| o["flags"].as_array().expect("flags").iter())
+        .find(|f| f["flag"] == "express-shipping")
+        .cloned()
+        .expect("express-shipping");
+    assert_eq!(entry["findings"][0]["kind"], "constant");
+    assert_eq!(entry["plan"]["keep"], "on");
+    assert_eq!(entry["plan"]["kept"]["value"], true);
+    assert_eq!(entry["usage"]["evaluations"], 5000);
+}

@@ -92,13 +92,14 @@ pub fn render(audit: &Audit) -> String {
 
     for section in &audit.owners {
         let _ = writeln!(s_, "## {}\n", section.owner);
-        let rows: Vec<Vec<String>> = section.flags.iter().map(row).collect();
-        s_.push_str(&table(
-            &[
-                "flag", "type", "age", "expires", "state", "refs", "findings",
-            ],
-            &rows,
-        ));
+        let usage = audit.usage_window.is_some();
+        let rows: Vec<Vec<String>> = section.flags.iter().map(|f| row(f, usage)).collect();
+        let mut header = vec!["flag", "type", "age", "expires", "state", "refs"];
+        if usage {
+            header.push("last evaluated");
+        }
+        header.push("findings");
+        s_.push_str(&table(&header, &rows));
         let _ = writeln!(s_);
         for f in section.flags.iter().filter(|f| f.plan.is_some()) {
             plan(s_, f);
@@ -124,7 +125,7 @@ pub fn render(audit: &Audit) -> String {
     s
 }
 
-fn row(f: &FlagEntry) -> Vec<String> {
+fn row(f: &FlagEntry, usage: bool) -> Vec<String> {
     let findings = if f.findings.is_empty() {
         "-".to_string()
     } else {
@@ -151,15 +152,19 @@ fn row(f: &FlagEntry) -> Vec<String> {
         (Some(e), Some(d)) => format!("{e} (in {})", days(d)),
         _ => "-".into(),
     };
-    vec![
+    let mut cells = vec![
         format!("`{}`", f.flag),
         f.flag_type.map_or("-".into(), |t| t.to_string()),
         age,
         expires,
         f.state.to_string(),
         f.references.to_string(),
-        findings,
-    ]
+    ];
+    if usage {
+        cells.push(super::last_evaluated(f));
+    }
+    cells.push(findings);
+    cells
 }
 
 fn plan(s: &mut String, f: &FlagEntry) {

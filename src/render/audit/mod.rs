@@ -25,25 +25,32 @@ impl Report for Audit {
         for section in &self.owners {
             writeln!(out)?;
             writeln!(out, "{}", p.paint.bold(&section.owner))?;
-            let header = [
-                "flag", "type", "age", "expires", "state", "refs", "findings",
-            ];
-            let mut t = Table::new(&header).right(&[5]).prose(&[6]);
+            let mut header = vec!["flag", "type", "age", "expires", "state", "refs"];
+            if self.usage_window.is_some() {
+                header.push("last evaluated");
+            }
+            header.push("findings");
+            let last = header.len() - 1;
+            let mut t = Table::new(&header).right(&[5]).prose(&[last]);
             for f in &section.flags {
                 let findings: Vec<&str> = f.findings.iter().map(|x| x.kind.as_str()).collect();
-                t.row(vec![
+                let mut row = vec![
                     f.flag.clone(),
                     f.flag_type.map_or("-".into(), |t| t.to_string()),
                     f.age_days.map_or("-".into(), |d| format!("{d}d")),
                     f.expires.map_or("-".into(), |d| d.to_string()),
                     f.state.to_string(),
                     f.references.to_string(),
-                    if findings.is_empty() {
-                        "-".into()
-                    } else {
-                        findings.join(", ")
-                    },
-                ]);
+                ];
+                if self.usage_window.is_some() {
+                    row.push(last_evaluated(f));
+                }
+                row.push(if findings.is_empty() {
+                    "-".into()
+                } else {
+                    findings.join(", ")
+                });
+                t.row(row);
             }
             t.write(out, p)?;
             for f in &section.flags {
@@ -133,6 +140,15 @@ fn write_summary(out: &mut dyn Write, audit: &Audit, p: &Printer) -> io::Result<
         writeln!(out, "{}", p.paint.dim(&line))?;
     }
     Ok(())
+}
+
+/// The last evaluation of a flag in the usage data, as a date.
+pub(super) fn last_evaluated(f: &crate::audit::FlagEntry) -> String {
+    match f.usage.as_ref().map(|u| u.last_evaluated) {
+        Some(Some(t)) => t.date_naive().to_string(),
+        Some(None) => "never".into(),
+        None => "-".into(),
+    }
 }
 
 /// A served value with its variant: `v2 (variant treatment)`.
