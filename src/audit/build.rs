@@ -245,7 +245,7 @@ pub fn build(input: &Inputs) -> Audit {
         summary,
         owners,
         undefined,
-        usage_window: input.usage.and_then(|u| u.window.clone()),
+        usage_window: input.usage.and_then(|u| u.window),
     }
 }
 
