@@ -17,6 +17,7 @@ pub mod model;
 pub mod report;
 pub mod scan;
 pub mod suggest;
+pub mod syntax;
 
 use clap::Parser;
 use std::ffi::OsString;

@@ -161,6 +161,10 @@ pub struct Location {
     pub flag: String,
     /// The line's text (trimmed).
     pub text: String,
+    /// What the reference does (`check`, `definition`, `gate`, `mention`): a cleanup
+    /// edits the first three automatically and lists mentions for review.
+    #[serde(default)]
+    pub role: crate::scan::Role,
 }
 
 impl Location {
@@ -189,6 +193,7 @@ impl From<&crate::scan::Reference> for Location {
             column: to_u32(r.column),
             flag: r.flag.clone(),
             text: r.text.trim().to_string(),
+            role: r.role,
         }
     }
 }
@@ -202,6 +207,7 @@ impl From<&crate::scan::Undefined> for Location {
             column: to_u32(u.column),
             flag: u.key.clone(),
             text: u.text.trim().to_string(),
+            role: crate::scan::Role::Check,
         }
     }
 }

@@ -145,12 +145,13 @@ fn write_text<W: Write>(out: &mut W, result: &ScanResult, paint: Paint) -> std::
     for r in &result.references {
         writeln!(
             out,
-            "{}:{}:{}: {} ({})",
+            "{}:{}:{}: {} ({}, {})",
             paint.magenta(&shown_path(&r.root, &r.path)),
             r.line,
             r.column,
             paint.bold(&r.flag),
-            paint.green(&r.matched)
+            paint.green(&r.matched),
+            r.role.as_str()
         )?;
         if let Some(ctx) = &r.context {
             write_context(out, r, ctx, paint)?;
@@ -165,6 +166,27 @@ fn write_text<W: Write>(out: &mut W, result: &ScanResult, paint: Paint) -> std::
             u.column,
             paint.error("undefined"),
             paint.bold(&u.key)
+        )?;
+    }
+    write_nested(out, result, paint)
+}
+
+/// One line per nested check: `path:line:col: nested: `inner` checked inside a branch
+/// of `outer` (path:line:col)`.
+fn write_nested<W: Write>(out: &mut W, result: &ScanResult, paint: Paint) -> std::io::Result<()> {
+    for n in &result.nested {
+        writeln!(
+            out,
+            "{}:{}:{}: {} `{}` is checked inside a branch controlled by `{}` ({}:{}:{})",
+            paint.magenta(&shown_path(&n.inner.root, &n.inner.path)),
+            n.inner.line,
+            n.inner.column,
+            paint.warning("nested"),
+            n.inner.flag,
+            n.outer.flag,
+            shown_path(&n.outer.root, &n.outer.path),
+            n.outer.line,
+            n.outer.column
         )?;
     }
     Ok(())
@@ -260,6 +282,10 @@ fn write_summary<W: Write>(
         ]);
     }
     writeln!(out, "{t}")?;
+    if !result.nested.is_empty() {
+        writeln!(out)?;
+        write_nested(out, result, paint)?;
+    }
     if !result.undefined.is_empty() {
         writeln!(
             out,
@@ -285,12 +311,12 @@ fn write_summary<W: Write>(
 fn write_csv<W: Write>(out: &mut W, result: &ScanResult) -> std::io::Result<()> {
     writeln!(
         out,
-        "flag,root,path,line,column,matched,kind,text,truncated"
+        "flag,root,path,line,column,matched,kind,role,text,truncated"
     )?;
     for r in &result.references {
         writeln!(
             out,
-            "{},{},{},{},{},{},{},{},{}",
+            "{},{},{},{},{},{},{},{},{},{}",
             csv(&r.flag),
             csv(&r.root),
             csv(&r.path),
@@ -298,6 +324,7 @@ fn write_csv<W: Write>(out: &mut W, result: &ScanResult) -> std::io::Result<()> 
             r.column,
             csv(&r.matched),
             r.kind.as_str(),
+            r.role.as_str(),
             csv(&r.text),
             r.truncated
         )?;
@@ -305,7 +332,7 @@ fn write_csv<W: Write>(out: &mut W, result: &ScanResult) -> std::io::Result<()> 
     for u in &result.undefined {
         writeln!(
             out,
-            "{},{},{},{},{},{},undefined,{},{}",
+            "{},{},{},{},{},{},undefined,check,{},{}",
             csv(&u.key),
             csv(&u.root),
             csv(&u.path),

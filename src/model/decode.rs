@@ -45,11 +45,14 @@ pub mod fields {
         "environments",
         "scan",
         "contexts",
+        "cleanup",
     ];
     /// `settings.lifetimes:`.
     pub const LIFETIMES: &[&str] = &["release", "experiment", "operational", "permission"];
     /// `settings.scan:`.
-    pub const SCAN: &[&str] = &["paths", "exclude", "aliases", "patterns"];
+    pub const SCAN: &[&str] = &["paths", "exclude", "aliases", "patterns", "definitions"];
+    /// `settings.cleanup:`.
+    pub const CLEANUP: &[&str] = &["calls"];
     /// A segment.
     pub const SEGMENT: &[&str] = &["description", "users", "when"];
     /// Evaluation fields: allowed on a flag and under `environments.NAME`.
@@ -409,6 +412,28 @@ fn decode_settings(node: &Node, dec: &mut Decoder) -> Settings {
             }
             "scan" => decode_scan(value, dec, &mut s.scan),
             "contexts" => s.contexts = dec.string(value, &"settings.contexts"),
+            "cleanup" => {
+                for (name, key, v) in dec.fields(value, &"settings.cleanup", &[fields::CLEANUP]) {
+                    match name {
+                        "calls" => {
+                            let calls = dec.string_list(v, &"settings.cleanup.calls");
+                            for c in &calls {
+                                if c.value.trim().is_empty()
+                                    || c.value.contains(char::is_whitespace)
+                                {
+                                    dec.error(
+                                        c.pos,
+                                        "invalid-pattern",
+                                        format!("settings.cleanup.calls: `{}` is not a function or method name (e.g. `isEnabled` or `flags.isEnabled`)", c.value),
+                                    );
+                                }
+                            }
+                            s.cleanup.calls = Some(calls);
+                        }
+                        _ => unreachable_field(dec, key),
+                    }
+                }
+            }
             _ => unreachable_field(dec, key),
         }
     }
@@ -442,25 +467,11 @@ fn decode_scan(node: &Node, dec: &mut Decoder, scan: &mut ScanSettings) {
             }
             "exclude" => {
                 scan.exclude = dec.string_list(value, &"settings.scan.exclude");
-                // Same glob dialect as the scanner's walker, so a file that validates
-                // never fails to scan.
-                for glob in &scan.exclude {
-                    let text = glob.value.trim_start_matches("./").trim_start_matches('/');
-                    if let Err(e) = globset::GlobBuilder::new(text)
-                        .literal_separator(true)
-                        .build()
-                    {
-                        dec.error(
-                            glob.pos,
-                            "invalid-pattern",
-                            format!(
-                                "settings.scan.exclude: `{}` is not a valid glob: {}",
-                                glob.value,
-                                e.kind()
-                            ),
-                        );
-                    }
-                }
+                check_globs(dec, &scan.exclude, "settings.scan.exclude");
+            }
+            "definitions" => {
+                scan.definitions = dec.string_list(value, &"settings.scan.definitions");
+                check_globs(dec, &scan.definitions, "settings.scan.definitions");
             }
             "aliases" => {
                 scan.aliases.clear();
@@ -503,6 +514,24 @@ fn decode_scan(node: &Node, dec: &mut Decoder, scan: &mut ScanSettings) {
                 }
             }
             _ => unreachable_field(dec, key),
+        }
+    }
+}
+
+/// Reports globs that the scanner's glob dialect rejects, so a file that validates
+/// never fails to scan.
+fn check_globs(dec: &mut Decoder, globs: &[Sp<String>], what: &str) {
+    for glob in globs {
+        let text = glob.value.trim_start_matches("./").trim_start_matches('/');
+        if let Err(e) = globset::GlobBuilder::new(text)
+            .literal_separator(true)
+            .build()
+        {
+            dec.error(
+                glob.pos,
+                "invalid-pattern",
+                format!("{what}: `{}` is not a valid glob: {}", glob.value, e.kind()),
+            );
         }
     }
 }

@@ -96,6 +96,26 @@ pub struct Settings {
     pub scan: ScanSettings,
     /// Named test contexts file, relative to the flags file.
     pub contexts: Option<Sp<String>>,
+    /// How `flagctl cleanup` recognises flag checks.
+    pub cleanup: CleanupSettings,
+}
+
+/// `settings.cleanup`.
+#[derive(Debug, Clone, Default)]
+pub struct CleanupSettings {
+    /// Function or method names (optionally qualified: `flags.isEnabled`) whose calls
+    /// check a flag; `None` means the built-in list of common SDK methods.
+    pub calls: Option<Vec<Sp<String>>>,
+}
+
+impl CleanupSettings {
+    /// The compiled check calls.
+    pub fn compiled(&self) -> crate::syntax::Calls {
+        match &self.calls {
+            Some(list) => crate::syntax::Calls::new(list.iter().map(|c| c.value.as_str())),
+            None => crate::syntax::Calls::defaults(),
+        }
+    }
 }
 
 impl Default for Settings {
@@ -109,6 +129,7 @@ impl Default for Settings {
             environments: None,
             scan: ScanSettings::default(),
             contexts: None,
+            cleanup: CleanupSettings::default(),
         }
     }
 }
@@ -160,6 +181,9 @@ pub struct ScanSettings {
     pub aliases: Vec<AliasStyle>,
     /// SDK call patterns whose first capture group is a flag key.
     pub patterns: Vec<ScanPattern>,
+    /// Globs of files that declare flags (a union of keys, a constants class):
+    /// references there are definitions, not uses.
+    pub definitions: Vec<Sp<String>>,
 }
 
 impl Default for ScanSettings {
@@ -175,6 +199,7 @@ impl Default for ScanSettings {
                 AliasStyle::Pascal,
             ],
             patterns: Vec::new(),
+            definitions: Vec::new(),
         }
     }
 }

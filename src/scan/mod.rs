@@ -11,7 +11,10 @@ pub mod matcher;
 pub mod records;
 mod walk;
 
-pub use records::{Context, RefKind, Reference, ScanResult, SkipError, Skipped, Stats, Undefined};
+pub use records::{
+    CheckLocation, Context, Nested, RefKind, Reference, Role, ScanResult, SkipError, Skipped,
+    Stats, Undefined,
+};
 
 use crate::model::{FlagsFile, Loaded};
 use std::path::{Component, Path, PathBuf};

@@ -45,6 +45,11 @@ struct Plan<'a> {
     only: Option<usize>,
     /// The flags file: its name (cheap first check) and canonical path.
     flags_file: Option<(OsString, PathBuf)>,
+    /// `settings.cleanup.calls`, for roles.
+    calls: crate::syntax::Calls,
+    /// `settings.scan.definitions`, matched against paths relative to the root and
+    /// as shown (`root/path`).
+    definitions: GlobSet,
 }
 
 /// The results of one file.
@@ -52,6 +57,7 @@ struct FileOut {
     path: String,
     refs: Vec<Reference>,
     undefined: Vec<Undefined>,
+    nested: Vec<crate::scan::Nested>,
 }
 
 /// What the workers of one root pool together.
@@ -219,6 +225,8 @@ pub fn run(file: &FlagsFile, opts: &ScanOptions) -> Result<ScanResult, ScanError
             let name = p.file_name()?.to_os_string();
             Some((name, std::fs::canonicalize(p).ok()?))
         }),
+        calls: file.settings.cleanup.compiled(),
+        definitions: definition_globs(file, &opts.flags_display)?,
     };
 
     let mut stats = Stats {
@@ -239,11 +247,18 @@ pub fn run(file: &FlagsFile, opts: &ScanOptions) -> Result<ScanResult, ScanError
 
     let mut references = Vec::new();
     let mut undefined = Vec::new();
+    let mut nested = Vec::new();
     for (_, f) in files {
         references.extend(f.refs);
         undefined.extend(f.undefined);
+        nested.extend(f.nested);
     }
-    let referenced: HashSet<&str> = references.iter().map(|r| r.flag.as_str()).collect();
+    // A declaration is not a use: a flag only declared is unreferenced.
+    let referenced: HashSet<&str> = references
+        .iter()
+        .filter(|r| r.role != crate::scan::Role::Definition)
+        .map(|r| r.flag.as_str())
+        .collect();
     let unreferenced = file
         .flags
         .iter()
@@ -258,6 +273,33 @@ pub fn run(file: &FlagsFile, opts: &ScanOptions) -> Result<ScanResult, ScanError
         references,
         undefined,
         unreferenced,
+        nested,
+    })
+}
+
+/// `settings.scan.definitions`, compiled with the dialect of the excludes.
+fn definition_globs(file: &FlagsFile, display: &str) -> Result<GlobSet, ScanError> {
+    let mut b = GlobSetBuilder::new();
+    for g in &file.settings.scan.definitions {
+        let text = g.value.trim_start_matches("./").trim_start_matches('/');
+        let glob = GlobBuilder::new(text)
+            .literal_separator(true)
+            .build()
+            .map_err(|e| ScanError::BadExclude {
+                file: display.to_string(),
+                line: g.pos.line,
+                column: g.pos.column,
+                glob: g.value.clone(),
+                message: e.kind().to_string(),
+            })?;
+        b.add(glob);
+    }
+    b.build().map_err(|e| ScanError::BadExclude {
+        file: display.to_string(),
+        line: 1,
+        column: 1,
+        glob: String::new(),
+        message: e.kind().to_string(),
     })
 }
 
@@ -638,7 +680,9 @@ impl Worker<'_> {
             path: rel,
             refs: Vec::new(),
             undefined: Vec::new(),
+            nested: Vec::new(),
         };
+        let mut spans: Vec<crate::syntax::FileRef> = Vec::new();
         let mut cursor = LineCursor::new(buf);
         for ev in events {
             match ev {
@@ -650,6 +694,12 @@ impl Worker<'_> {
                 } => {
                     let loc = cursor.locate(start);
                     let context = plan.opts.context.map(|n| cursor.context(loc.span, n));
+                    spans.push(crate::syntax::FileRef {
+                        start,
+                        end,
+                        pattern: kind == RefKind::Pattern,
+                        flag,
+                    });
                     out.refs.push(Reference {
                         flag: plan.file.flags[flag].key.clone(),
                         root: self.display.to_string(),
@@ -658,6 +708,7 @@ impl Worker<'_> {
                         column: loc.column,
                         matched: String::from_utf8_lossy(&buf[start..end]).into_owned(),
                         kind,
+                        role: crate::scan::Role::Mention,
                         text: loc.text,
                         truncated: loc.truncated,
                         context,
@@ -682,10 +733,53 @@ impl Worker<'_> {
                 }
             }
         }
+        self.assign_roles(path, buf, &spans, &mut out);
         // Same position, several flags (one spelling shared): order by key.
         out.refs
             .sort_by(|a, b| (a.line, a.column, &a.flag).cmp(&(b.line, b.column, &b.flag)));
         self.local.files.push(out);
+    }
+}
+
+impl Worker<'_> {
+    /// Sets the role of each reference of `out` (in the order of `spans`) and records
+    /// the file's nested checks.
+    fn assign_roles(
+        &self,
+        path: &Path,
+        buf: &[u8],
+        spans: &[crate::syntax::FileRef],
+        out: &mut FileOut,
+    ) {
+        if spans.is_empty() {
+            return;
+        }
+        let shown = crate::scan::shown_path(self.display, &out.path);
+        let definitions_file = !self.plan.definitions.is_empty()
+            && (self.plan.definitions.is_match(&out.path)
+                || self.plan.definitions.is_match(&shown));
+        let roles = crate::syntax::file_roles(path, buf, spans, &self.plan.calls, definitions_file);
+        for (r, role) in out.refs.iter_mut().zip(roles.roles) {
+            r.role = role;
+        }
+        let at = |i: usize| {
+            let r = &out.refs[i];
+            crate::scan::CheckLocation {
+                flag: r.flag.clone(),
+                root: r.root.clone(),
+                path: r.path.clone(),
+                line: r.line,
+                column: r.column,
+            }
+        };
+        for (outer, inner) in roles.nested {
+            out.nested.push(crate::scan::Nested {
+                outer: at(outer),
+                inner: at(inner),
+            });
+        }
+        out.nested.sort();
+        out.nested.dedup();
     }
 }
 
