@@ -70,6 +70,8 @@ pub enum Format {
     Junit,
     /// Comma-separated values.
     Csv,
+    /// A unified diff.
+    Diff,
 }
 
 impl Format {
@@ -86,6 +88,7 @@ impl Format {
             Format::Sarif => "sarif",
             Format::Junit => "junit",
             Format::Csv => "csv",
+            Format::Diff => "diff",
         }
     }
 }
@@ -105,6 +108,8 @@ pub enum Command {
     New(NewArgs),
     /// Delete a flag from flags.yaml and list the code references left to delete
     Remove(RemoveArgs),
+    /// Rewrite the code as if a flag always served one value, then delete the flag
+    Cleanup(CleanupArgs),
     /// Report stale flags: expired, expiring, overdue, launched, dead, snoozed
     Stale(StaleArgs),
     /// The CI gate: validation errors and expired flags fail (exit 1)
@@ -222,6 +227,20 @@ pub struct RemoveArgs {
     /// The key of the flag to delete
     pub key: String,
     /// Print the change as a unified diff instead of writing it
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// `flagctl cleanup`.
+#[derive(Debug, Args)]
+pub struct CleanupArgs {
+    /// The key of the flag to retire
+    pub key: String,
+    /// The value the code keeps: on, off, a variant name or a JSON value [default: the
+    /// audit plan's choice: on when fully rolled out, off when off or killed]
+    #[arg(long, value_name = "VALUE")]
+    pub keep: Option<String>,
+    /// Show what would change without writing anything
     #[arg(long)]
     pub dry_run: bool,
 }

@@ -6,6 +6,7 @@
 
 pub mod audit;
 pub mod changes;
+pub mod cleanup;
 pub mod cli;
 pub mod commands;
 pub mod error;

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod check;
+pub mod cleanup;
 pub mod completions;
 pub mod diff;
 pub mod eval;
@@ -143,6 +144,7 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
         Command::Test(args) => test::run(&ctx, &args),
         Command::New(args) => new::run(&ctx, &args),
         Command::Remove(args) => remove::run(&ctx, &args),
+        Command::Cleanup(args) => cleanup::run(&ctx, &args),
         Command::Stale(args) => stale::run(&ctx, &args),
         Command::Check(args) => check::run(&ctx, &args),
         Command::Diff(args) => diff::run(&ctx, &args),

@@ -11,6 +11,8 @@ pub mod matcher;
 pub mod records;
 mod walk;
 
+pub use walk::definition_globs;
+
 pub use records::{
     CheckLocation, Context, Nested, RefKind, Reference, Role, ScanResult, SkipError, Skipped,
     Stats, Undefined,

@@ -278,7 +278,7 @@ pub fn run(file: &FlagsFile, opts: &ScanOptions) -> Result<ScanResult, ScanError
 }
 
 /// `settings.scan.definitions`, compiled with the dialect of the excludes.
-fn definition_globs(file: &FlagsFile, display: &str) -> Result<GlobSet, ScanError> {
+pub fn definition_globs(file: &FlagsFile, display: &str) -> Result<GlobSet, ScanError> {
     let mut b = GlobSetBuilder::new();
     for g in &file.settings.scan.definitions {
         let text = g.value.trim_start_matches("./").trim_start_matches('/');
