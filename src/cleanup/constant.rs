@@ -95,8 +95,8 @@ pub fn is_pure(n: Node<'_>) -> bool {
         return false;
     }
     let mut c = n.walk();
-    let ok = n.named_children(&mut c).all(is_pure);
-    ok
+    let kids: Vec<Node<'_>> = n.named_children(&mut c).collect();
+    kids.into_iter().all(is_pure)
 }
 
 /// The operator of a binary node, as written.

@@ -18,10 +18,19 @@ struct Binding<'t> {
 }
 
 /// The splices inlining the binding declared by `n`, if `n` declares one.
-pub fn inline(lang: Lang, n: Node<'_>, src: &str) -> Vec<Splice> {
+pub fn inline(
+    lang: Lang,
+    n: Node<'_>,
+    src: &str,
+    touched: &dyn Fn(Node<'_>) -> bool,
+) -> Vec<Splice> {
     let Some(b) = binding(lang, n, src) else {
         return Vec::new();
     };
+    // Only bindings the rewrite made (their value or their assignment is new).
+    if !b.delete.iter().any(|d| touched(*d)) {
+        return Vec::new();
+    }
     let mut out = Vec::new();
     let mut ok = true;
     let mut stack = vec![b.scope];

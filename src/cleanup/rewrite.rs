@@ -756,9 +756,10 @@ fn simplifications(
 /// The splices inlining one touched variable bound to a literal.
 fn inlines(job: &Job<'_>, root: Node<'_>, src: &str, touched: &[(usize, usize)]) -> Vec<Splice> {
     let mut found = Vec::new();
+    let is_new = |n: Node<'_>| is_touched(n, touched);
     visit(root, &mut |n| {
-        if found.is_empty() && is_touched(n, touched) {
-            let s = super::inline::inline(job.lang, n, src);
+        if found.is_empty() {
+            let s = super::inline::inline(job.lang, n, src, &is_new);
             if !s.is_empty() {
                 found = s;
             }
