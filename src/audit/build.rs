@@ -303,10 +303,13 @@ fn plan(key: &str, state: FlagState, kinds: &BTreeSet<Kind>, edits: Vec<Location
             ),
         }
     };
+    let cleanup_command = (has_code && matches!(keep, "on" | "off"))
+        .then(|| format!("flagctl cleanup {key} --keep {keep}"));
     Some(Plan {
         action: action.to_string(),
         keep: (has_code && !keep.is_empty()).then(|| keep.to_string()),
         edits,
         remove_command: format!("flagctl remove {key}"),
+        cleanup_command,
     })
 }

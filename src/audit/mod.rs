@@ -144,6 +144,10 @@ pub struct Plan {
     pub edits: Vec<Location>,
     /// The command to run last, once the code no longer uses the flag.
     pub remove_command: String,
+    /// The command that rewrites the code and removes the flag in one step, when the
+    /// value to keep is decided.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cleanup_command: Option<String>,
 }
 
 /// A place in code.

@@ -268,9 +268,18 @@ fn terminal<W: Write>(out: &mut W, audit: &Audit, paint: Paint) -> std::io::Resu
                 writeln!(out, "    keep the {keep} path")?;
             }
             for e in &p.edits {
-                writeln!(out, "    {}  {}", paint.magenta(&e.display()), e.text)?;
+                writeln!(
+                    out,
+                    "    {}  {} ({})",
+                    paint.magenta(&e.display()),
+                    e.text,
+                    e.role.as_str()
+                )?;
             }
-            writeln!(out, "    then: {}", p.remove_command)?;
+            match &p.cleanup_command {
+                Some(c) => writeln!(out, "    automatic: {c}")?,
+                None => writeln!(out, "    then: {}", p.remove_command)?,
+            }
         }
     }
     if !audit.undefined.is_empty() {

@@ -38,7 +38,22 @@ pub fn run(ctx: &Ctx, args: &RemoveArgs) -> Result<Outcome> {
         }
     }
     match references(ctx, &loaded, key) {
-        Ok(refs) => cleanup::write_plan(&mut out, key, &refs, ctx.paint)?,
+        Ok(refs) => {
+            cleanup::write_plan(&mut out, key, &refs, ctx.paint)?;
+            if refs.iter().any(|r| r.role != crate::scan::Role::Mention) && !ctx.global.quiet {
+                let keep = match loaded.file.flag(key).map(crate::cleanup::keep::default) {
+                    Some(Ok(serde_json::Value::Bool(false))) => "off",
+                    Some(Ok(_)) => "on",
+                    _ => "VALUE",
+                };
+                let lead = if args.dry_run {
+                    "or rewrite the code and remove the flag in one step"
+                } else {
+                    "to rewrite the code automatically, restore flags.yaml and run"
+                };
+                writeln!(out, "{lead}: flagctl cleanup {key} --keep {keep}")?;
+            }
+        }
         // The flags.yaml edit is what was asked for and it is done; the plan is a
         // courtesy, so a scan that cannot run is a note, not a failure.
         Err(e) => {
