@@ -24,6 +24,35 @@ fn is_exit(kind: &str) -> bool {
     )
 }
 
+/// Whether running `n` always ends in an exit: an exit statement, or a `try` whose
+/// body and every handler end in one (and that has no `finally`).
+fn always_exits(n: Node<'_>) -> bool {
+    if is_exit(n.kind()) {
+        return true;
+    }
+    if n.kind() != "try_statement" {
+        return false;
+    }
+    let mut c = n.walk();
+    let parts: Vec<Node<'_>> = n.named_children(&mut c).collect();
+    if parts.iter().any(|p| p.kind().contains("finally")) {
+        return false;
+    }
+    parts.iter().all(|p| {
+        let block = if p.kind().contains("catch") || p.kind().contains("except") {
+            p.child_by_field_name("body")
+                .or_else(|| p.named_child(p.named_child_count().saturating_sub(1) as u32))
+        } else {
+            Some(*p)
+        };
+        block.is_some_and(|b| {
+            let mut c2 = b.walk();
+            let last = b.named_children(&mut c2).last();
+            last.is_some_and(always_exits)
+        })
+    })
+}
+
 /// Whether a node kind is a block of statements.
 fn is_block(kind: &str) -> bool {
     matches!(
@@ -102,14 +131,14 @@ fn body<'t>(b: Node<'t>) -> Option<(usize, usize, bool, Node<'t>)> {
         return Some((
             first.start_byte(),
             last.end_byte(),
-            is_exit(last.kind()),
+            always_exits(*last),
             inner,
         ));
     }
     Some((
         inner.start_byte(),
         inner.end_byte(),
-        is_exit(inner.kind()),
+        always_exits(inner),
         inner,
     ))
 }
@@ -311,5 +340,115 @@ pub fn resolve_ternary_kotlin(n: Node<'_>, src: &str) -> Option<Splice> {
         end: n.end_byte(),
         with: src[chosen.start_byte()..chosen.end_byte()].to_string(),
         rule: "constant-ternary",
+    })
+}
+
+/// A `switch` on a constant: the statements of the matching case (or the default),
+/// without its closing `break`, in place of the whole statement. Left alone when the
+/// chosen case falls through into the next one.
+pub fn resolve_switch(n: Node<'_>, src: &str) -> Option<Splice> {
+    let b = src.as_bytes();
+    let subject = n
+        .child_by_field_name("condition")
+        .or_else(|| n.child_by_field_name("value"))?;
+    let value = constant::value(subject, b)?;
+    let body = n.child_by_field_name("body").unwrap_or(n);
+    let mut c = body.walk();
+    let cases: Vec<Node<'_>> = body
+        .named_children(&mut c)
+        .filter(|x| {
+            matches!(
+                x.kind(),
+                "switch_block_statement_group"
+                    | "switch_case"
+                    | "switch_default"
+                    | "expression_case"
+                    | "default_case"
+            )
+        })
+        .collect();
+    // (is this case chosen, its statements)
+    let mut chosen: Option<Node<'_>> = None;
+    let mut default: Option<Node<'_>> = None;
+    for case in &cases {
+        let mut c2 = case.walk();
+        let kids: Vec<Node<'_>> = case.named_children(&mut c2).collect();
+        let labels: Vec<Node<'_>> = match case.kind() {
+            "switch_block_statement_group" => kids
+                .iter()
+                .filter(|k| k.kind() == "switch_label")
+                .copied()
+                .collect(),
+            _ => case.child_by_field_name("value").into_iter().collect(),
+        };
+        let is_default = matches!(case.kind(), "switch_default" | "default_case")
+            || labels
+                .iter()
+                .any(|l| node::text(*l, b).trim_start().starts_with("default"));
+        if is_default {
+            default = Some(*case);
+            continue;
+        }
+        let matches = labels.iter().any(|l| {
+            let mut c3 = l.walk();
+            let vals: Vec<Node<'_>> = if l.named_child_count() > 0 {
+                l.named_children(&mut c3).collect()
+            } else {
+                vec![*l]
+            };
+            vals.iter()
+                .any(|v| constant::value(*v, b).as_ref() == Some(&value))
+        });
+        if matches && chosen.is_none() {
+            chosen = Some(*case);
+        }
+    }
+    let case = chosen.or(default)?;
+    let mut c4 = case.walk();
+    let stmts: Vec<Node<'_>> = case
+        .named_children(&mut c4)
+        .filter(|k| {
+            !matches!(k.kind(), "switch_label")
+                && case
+                    .child_by_field_name("value")
+                    .is_none_or(|v| v.id() != k.id())
+        })
+        .flat_map(|k| {
+            if k.kind() == "statement_list" {
+                let mut c5 = k.walk();
+                k.named_children(&mut c5).collect::<Vec<_>>()
+            } else {
+                vec![k]
+            }
+        })
+        .collect();
+    let last_is_case = cases.last().is_some_and(|l| l.id() == case.id());
+    let go = n.kind() == "expression_switch_statement";
+    let (keep, ends) = match stmts.last() {
+        Some(l) if l.kind() == "break_statement" => (&stmts[..stmts.len() - 1], true),
+        Some(l) => (&stmts[..], always_exits(*l) || go || last_is_case),
+        None => (&stmts[..], go || last_is_case),
+    };
+    if !ends {
+        return None;
+    }
+    let indent = text::indent_at(src, n.start_byte()).to_string();
+    let with = match (keep.first(), keep.last()) {
+        (Some(f), Some(l)) => text::reindent(src, f.start_byte(), l.end_byte(), &indent, &[]),
+        _ => String::new(),
+    };
+    if with.is_empty() {
+        return Some(text::delete(
+            src,
+            n.start_byte(),
+            n.end_byte(),
+            "constant-switch",
+        ));
+    }
+    Some(Splice {
+        start: n.start_byte(),
+        end: n.end_byte(),
+        with,
+        rule: "constant-switch",
     })
 }

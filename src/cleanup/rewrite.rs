@@ -727,6 +727,11 @@ fn simplifications(
             branch::resolve_if(job.lang, n, src)
         } else if matches!(k, "elif_clause" | "elsif") {
             branch::resolve_elif(job.lang, n, src)
+        } else if matches!(
+            k,
+            "switch_expression" | "switch_statement" | "expression_switch_statement"
+        ) {
+            branch::resolve_switch(n, src)
         } else if matches!(k, "if_modifier" | "unless_modifier") {
             branch::resolve_modifier(n, src)
         } else if k == "if_expression" {

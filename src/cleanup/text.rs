@@ -67,7 +67,13 @@ pub fn deletion(text: &str, start: usize, end: usize) -> (usize, usize) {
     let after = text[end..le].trim();
     let after_blank = after.is_empty() || after == ";" || after == ",";
     if before_blank && after_blank {
-        let stop = if le < text.len() { le + 1 } else { le };
+        let mut stop = if le < text.len() { le + 1 } else { le };
+        // Deleting lines between two blank lines would leave two in a row: take one.
+        let prev_blank = ls > 0 && text[line_start(text, ls - 1)..ls].trim().is_empty();
+        let next_blank = stop < text.len() && text[stop..line_end(text, stop)].trim().is_empty();
+        if prev_blank && next_blank {
+            stop = (line_end(text, stop) + 1).min(text.len());
+        }
         (ls, stop)
     } else {
         (start, end)

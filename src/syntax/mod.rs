@@ -245,3 +245,75 @@ fn prev_line(buf: &[u8], line_start: usize) -> Option<&[u8]> {
         end = start.checked_sub(1)?;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Wherever the line classifier decides, it agrees with the syntax tree: over
+    /// every reference of the cleanup fixtures.
+    #[test]
+    fn line_classifier_agrees_with_the_tree() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/cleanup");
+        let spellings: Vec<String> = [
+            "new-checkout",
+            "new_checkout",
+            "NEW_CHECKOUT",
+            "newCheckout",
+            "NewCheckout",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let calls = Calls::defaults();
+        let mut checked = 0;
+        for lang_dir in std::fs::read_dir(&root).expect("fixtures") {
+            for f in std::fs::read_dir(lang_dir.expect("dir").path()).expect("dir") {
+                let path = f.expect("file").path();
+                let Some(lang) = Lang::from_path(&path) else {
+                    continue;
+                };
+                let src = std::fs::read_to_string(&path).expect("read");
+                let refs = crate::cleanup::rewrite::find_spellings(&src, &spellings);
+                let inputs: Vec<RoleInput> = refs
+                    .iter()
+                    .map(|&(start, end)| RoleInput {
+                        start,
+                        end,
+                        pattern: false,
+                    })
+                    .collect();
+                let tree = parse(lang, src.as_bytes()).expect("parse");
+                let tree_roles =
+                    roles::classify(lang, &tree, src.as_bytes(), &inputs, &calls, false);
+                for (i, r) in inputs.iter().enumerate() {
+                    let b = src.as_bytes();
+                    let (ls, le) = line_bounds(b, r.start);
+                    let others: Vec<(usize, usize)> = inputs
+                        .iter()
+                        .filter(|o| o.start != r.start && o.start >= ls && o.end <= le)
+                        .map(|o| (o.start - ls, o.end - ls))
+                        .collect();
+                    let lexical = lexical::classify(
+                        lang,
+                        &b[ls..le],
+                        prev_line(b, ls),
+                        r.start - ls,
+                        r.end - ls,
+                        &others,
+                        &calls,
+                        false,
+                    );
+                    if let Some(role) = lexical {
+                        checked += 1;
+                        assert_eq!(role, tree_roles[i], "{}:{}", path.display(), &src[ls..le]);
+                    }
+                }
+            }
+        }
+        assert!(
+            checked > 5,
+            "only {checked} references decided by the line classifier"
+        );
+    }
+}

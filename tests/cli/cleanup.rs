@@ -83,3 +83,117 @@ fn an_undecided_flag_needs_keep() {
         out.stderr
     );
 }
+
+/// Copies `fixtures/cleanup/<lang>` into a fresh directory.
+fn project(lang: &str) -> Test {
+    let dir = fixture(&format!("cleanup/{lang}"));
+    let mut t = Test::new();
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .expect("fixture")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    for name in names {
+        t = t.file(&name, std::fs::read(dir.join(&name)).expect("read"));
+    }
+    t
+}
+
+/// Runs `cmd` in `dir` with `FLAGS_ON` set to `on`; `None` (with a printed reason)
+/// when the tool is not installed.
+fn run_program(dir: &std::path::Path, cmd: &[&str], on: &str) -> Option<String> {
+    let out = std::process::Command::new(cmd[0])
+        .args(&cmd[1..])
+        .current_dir(dir)
+        .env("FLAGS_ON", on)
+        .output();
+    match out {
+        Ok(o) if o.status.success() => Some(String::from_utf8_lossy(&o.stdout).into_owned()),
+        Ok(o) => panic!("{cmd:?} failed: {}", String::from_utf8_lossy(&o.stderr)),
+        Err(e) => {
+            eprintln!("skipped running {}: {e}", cmd[0]);
+            None
+        }
+    }
+}
+
+/// For each kept value: the rewritten main file matches its snapshot, still parses,
+/// and (where the toolchain is installed) the program prints what it printed before
+/// with the flag forced to that value.
+fn check_language(
+    lang: &str,
+    main: &str,
+    syntax: flagctl::syntax::Lang,
+    build: &[&[&str]],
+    run: &[&str],
+) {
+    for keep in ["on", "off"] {
+        let t = project(lang);
+        let before = {
+            let dir = t.path();
+            let mut ok = true;
+            for b in build {
+                ok &= run_program(dir, b, "").is_some();
+            }
+            if ok {
+                run_program(dir, run, if keep == "on" { "new-checkout" } else { "" })
+            } else {
+                None
+            }
+        };
+        let (out, dir) = t
+            .args(["cleanup", "new-checkout", "--keep", keep])
+            .run_keep();
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        let text = std::fs::read_to_string(dir.path().join(main)).expect("main");
+        insta::assert_snapshot!(format!("cleanup_{lang}_keep_{keep}"), text);
+        let tree = flagctl::syntax::parse(syntax, text.as_bytes()).expect("parse");
+        assert!(
+            !flagctl::syntax::has_errors(&tree),
+            "{lang} keep {keep} does not parse:\n{text}"
+        );
+        if let Some(before) = before {
+            for b in build {
+                run_program(dir.path(), b, "").expect("build");
+            }
+            let after = run_program(dir.path(), run, "").expect("run");
+            assert_eq!(
+                after, before,
+                "{lang} keep {keep}: the program changed behaviour"
+            );
+        }
+    }
+}
+
+#[test]
+fn python_fixture() {
+    check_language(
+        "py",
+        "app.py",
+        flagctl::syntax::Lang::Python,
+        &[],
+        &["python3", "app.py"],
+    );
+}
+
+#[test]
+fn javascript_fixture() {
+    check_language(
+        "js",
+        "app.js",
+        flagctl::syntax::Lang::JavaScript,
+        &[],
+        &["node", "app.js"],
+    );
+}
+
+#[test]
+fn java_fixture() {
+    check_language(
+        "java",
+        "Checkout.java",
+        flagctl::syntax::Lang::Java,
+        &[&["javac", "-d", "out", "Checkout.java", "Flags.java"]],
+        &["java", "-cp", "out", "Checkout"],
+    );
+}
