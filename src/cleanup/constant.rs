@@ -23,6 +23,10 @@ pub enum Const {
 pub fn value(n: Node<'_>, src: &[u8]) -> Option<Const> {
     let text = node::text(n, src);
     match n.kind() {
+        // Kotlin's grammar reads `true` as an identifier; no language lets one bind it.
+        "identifier" if matches!(text, "true" | "false") => {
+            return Some(Const::Bool(text == "true"));
+        }
         "true" | "false" | "boolean_literal" | "boolean" => {
             return match text {
                 "true" | "True" => Some(Const::Bool(true)),

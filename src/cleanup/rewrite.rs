@@ -154,12 +154,7 @@ fn edit_for(
     let _ = tree;
     let n = site.node;
     if let Some(acc) = override_accessor(job, n, src) {
-        return Ok(Some(text::delete(
-            src,
-            acc.start_byte(),
-            acc.end_byte(),
-            "accessor",
-        )));
+        return Ok(Some(delete_declaration(acc, src, "accessor")));
     }
     match site.shape {
         Shape::Comment => {
@@ -186,12 +181,7 @@ fn edit_for(
             if job.keep_declarations.iter().any(|k| k == spelled) && !job.definitions_file {
                 return Err(ReviewReason::StillUsed);
             }
-            Ok(Some(text::delete(
-                src,
-                n.start_byte(),
-                n.end_byte(),
-                "definition",
-            )))
+            Ok(Some(delete_declaration(n, src, "definition")))
         }
         Shape::UnionMember => Ok(Some(union_member(n, src))),
         Shape::ObjectKey | Shape::EnumConstant => Ok(Some(list_item(n, src, "definition"))),
@@ -205,8 +195,7 @@ fn edit_for(
         Shape::Accessor => Err(ReviewReason::Accessor),
         Shape::Other => {
             if job.definitions_file {
-                return Ok(entry(site.operand)
-                    .map(|e| text::delete(src, e.start_byte(), e.end_byte(), "definition")));
+                return Ok(entry(site.operand).map(|e| delete_declaration(e, src, "definition")));
             }
             if let Some(s) = test_override(job, site.operand, src) {
                 return Ok(Some(s));
@@ -246,6 +235,28 @@ fn override_accessor<'t>(job: &Job<'_>, n: Node<'t>, src: &str) -> Option<Node<'
         cur = x.parent();
     }
     None
+}
+
+/// Deletes a declaration with the comments right above it (its documentation).
+fn delete_declaration(n: Node<'_>, src: &str, rule: &'static str) -> Splice {
+    let mut start = n.start_byte();
+    let mut prev = n.prev_sibling();
+    while let Some(p) = prev {
+        let gap = &src[p.end_byte()..start];
+        if !node::is_comment(p.kind()) || gap.matches('\n').count() != 1 || !gap.trim().is_empty() {
+            break;
+        }
+        // Only a comment alone on its lines.
+        if !src[text::line_start(src, p.start_byte())..p.start_byte()]
+            .trim()
+            .is_empty()
+        {
+            break;
+        }
+        start = p.start_byte();
+        prev = p.prev_sibling();
+    }
+    text::delete(src, start, n.end_byte(), rule)
 }
 
 /// A comment alone on its lines that says to remove the flag.

@@ -96,7 +96,13 @@ pub fn delete(text: &str, start: usize, end: usize, rule: &'static str) -> Splic
 /// which starts at the column being replaced. Lines listed in `keep` (by their start
 /// offset: continuation lines of multi-line strings) are left as they are.
 pub fn reindent(text: &str, start: usize, end: usize, indent: &str, keep: &[usize]) -> String {
-    let from = line_start(text, start);
+    // A statement that shares its first line with other code starts where it starts.
+    let ls = line_start(text, start);
+    let from = if text[ls..start].trim().is_empty() {
+        ls
+    } else {
+        start
+    };
     let block = &text[from..end];
     let mut offset = from;
     let mut lines: Vec<(usize, &str)> = Vec::new();
@@ -106,6 +112,9 @@ pub fn reindent(text: &str, start: usize, end: usize, indent: &str, keep: &[usiz
     }
     let common = lines
         .iter()
+        .enumerate()
+        .filter(|(i, _)| *i > 0 || from == ls)
+        .map(|(_, x)| x)
         .filter(|(o, l)| !l.trim().is_empty() && !keep.contains(o))
         .map(|(_, l)| l.len() - l.trim_start_matches([' ', '\t']).len())
         .min()

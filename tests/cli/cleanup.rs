@@ -197,3 +197,49 @@ fn java_fixture() {
         &["java", "-cp", "out", "Checkout"],
     );
 }
+
+#[test]
+fn go_fixture() {
+    check_language(
+        "go",
+        "main.go",
+        flagctl::syntax::Lang::Go,
+        &[],
+        &["go", "run", "main.go"],
+    );
+}
+
+#[test]
+fn ruby_fixture() {
+    check_language(
+        "ruby",
+        "checkout.rb",
+        flagctl::syntax::Lang::Ruby,
+        &[],
+        &["ruby", "checkout.rb"],
+    );
+}
+
+#[test]
+fn kotlin_fixture() {
+    // No Kotlin compiler in CI: the rewrite is checked by its snapshot and a parse.
+    check_language(
+        "kotlin",
+        "Checkout.kt",
+        flagctl::syntax::Lang::Kotlin,
+        &[],
+        &["true"],
+    );
+}
+
+#[test]
+fn tsx_fixture() {
+    // React components need a bundler to run: snapshot and parse only.
+    check_language(
+        "tsx",
+        "Checkout.tsx",
+        flagctl::syntax::Lang::Tsx,
+        &[],
+        &["true"],
+    );
+}
