@@ -26,9 +26,10 @@ use std::path::PathBuf;
 /// One automatic edit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Edit {
-    /// 1-based first line of the replaced text (in the text the edit applied to).
+    /// 1-based line of the original file where the replaced text starts (for text an
+    /// earlier edit wrote: where the text that edit replaced started).
     pub line: u64,
-    /// 1-based last line.
+    /// 1-based line of the original file where it ends.
     pub end_line: u64,
     /// Which rule made it: `check`, `constant-if`, `boolean`, `inline`, `definition`, ...
     pub rule: &'static str,

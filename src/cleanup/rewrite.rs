@@ -83,7 +83,11 @@ pub fn rewrite(job: &Job<'_>, src: &str) -> Option<Outcome> {
     }
     splices.extend(handles(job, &tree, src, &inputs));
     let (mut current, kept) = text::apply(src, splices);
-    record(&mut out.edits, src, &kept);
+    let mut history = History {
+        original: src,
+        rounds: Vec::new(),
+    };
+    record(&mut out.edits, &mut history, src, &kept);
     let mut touched: Vec<(usize, usize)> = new_ranges(&kept);
     for _ in 0..MAX_ROUNDS {
         let Some(t) = syntax::parse(job.lang, current.as_bytes()) else {
@@ -97,7 +101,7 @@ pub fn rewrite(job: &Job<'_>, src: &str) -> Option<Outcome> {
             break;
         }
         let (next, kept) = text::apply(&current, cands);
-        record(&mut out.edits, &current, &kept);
+        record(&mut out.edits, &mut history, &current, &kept);
         touched = remap(&touched, &kept);
         current = next;
     }
@@ -105,7 +109,7 @@ pub fn rewrite(job: &Job<'_>, src: &str) -> Option<Outcome> {
         let unused = imports::unused(job.lang, &tree, src, &t, &current);
         if !unused.is_empty() {
             let (next, kept) = text::apply(&current, unused);
-            record(&mut out.edits, &current, &kept);
+            record(&mut out.edits, &mut history, &current, &kept);
             current = next;
         }
     }
@@ -816,17 +820,46 @@ fn remap(touched: &[(usize, usize)], kept: &[Splice]) -> Vec<(usize, usize)> {
 
 /// Adds the applied splices of a round to the edit list (positions in the text they
 /// applied to).
-fn record(edits: &mut Vec<Edit>, before: &str, kept: &[Splice]) {
+fn record(edits: &mut Vec<Edit>, history: &mut History<'_>, before: &str, kept: &[Splice]) {
     for s in kept {
+        let end = s.end.max(s.start + 1).min(before.len()).max(s.start);
         edits.push(Edit {
-            line: line_of(before, s.start),
-            end_line: line_of(
-                before,
-                s.end.max(s.start + 1).min(before.len()).max(s.start),
-            ),
+            line: line_of(history.original, history.to_original(s.start)),
+            end_line: line_of(history.original, history.to_original(end)),
             rule: s.rule,
             removed: before[s.start..s.end].to_string(),
             inserted: s.with.clone(),
         });
+    }
+    history.rounds.push(kept.to_vec());
+}
+
+/// The splices applied so far, to give every edit the line it had in the original.
+struct History<'a> {
+    original: &'a str,
+    rounds: Vec<Vec<Splice>>,
+}
+
+impl History<'_> {
+    /// Where byte `pos` of the current text was in the original (for text a splice
+    /// wrote: where the text it replaced started).
+    fn to_original(&self, mut pos: usize) -> usize {
+        for round in self.rounds.iter().rev() {
+            let mut delta: isize = 0;
+            let mut mapped = None;
+            for s in round {
+                let new_start = (s.start as isize + delta) as usize;
+                if pos < new_start {
+                    break;
+                }
+                if pos < new_start + s.with.len() {
+                    mapped = Some(s.start);
+                    break;
+                }
+                delta += s.with.len() as isize - (s.end - s.start) as isize;
+            }
+            pos = mapped.unwrap_or_else(|| (pos as isize - delta).max(0) as usize);
+        }
+        pos.min(self.original.len())
     }
 }

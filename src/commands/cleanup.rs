@@ -140,7 +140,9 @@ fn write_text<W: Write>(
             paint.magenta(&f.path),
             if n == 1 { "" } else { "s" }
         )?;
-        for e in &f.edits {
+        let mut edits: Vec<&cleanup::Edit> = f.edits.iter().collect();
+        edits.sort_by_key(|e| e.line);
+        for e in edits {
             let removed = one_line(&e.removed);
             let inserted = one_line(&e.inserted);
             let what = if inserted.is_empty() {

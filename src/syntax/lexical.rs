@@ -250,7 +250,9 @@ pub fn classify(
     if prev_tok == Some(Tok::Ident(b"case")) {
         return Some(Role::Definition);
     }
-    if matches!(next_tok, Some(Tok::Punct(b":"))) || matches!(prev_tok, Some(Tok::Punct(b":"))) {
+    if matches!(next_tok, Some(Tok::Punct(b":" | b"?:" | b"?" | b"!")))
+        || matches!(prev_tok, Some(Tok::Punct(b":")))
+    {
         // Object entries and gates when the braces are on this line; otherwise a
         // label, a type annotation or an entry of a literal opened above.
         return None;

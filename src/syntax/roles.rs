@@ -244,7 +244,7 @@ fn declaration<'t>(
     // Go wraps composite-literal keys and values, and case values, in one more node.
     if matches!(
         p.kind(),
-        "literal_element" | "expression_list" | "value_argument"
+        "literal_element" | "expression_list" | "value_argument" | "variable_declaration"
     ) {
         if let Some(pp) = p.parent() {
             op = p;
