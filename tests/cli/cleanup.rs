@@ -243,3 +243,74 @@ fn tsx_fixture() {
         &["true"],
     );
 }
+
+const TWO_FLAGS: &str = "version: 1\nsettings:\n  scan:\n    definitions: [src/flags.ts]\nflags:\n  new-checkout:\n    type: release\n    owner: web\n    expires: 2030-01-01\n    description: x\n  dark-mode:\n    type: release\n    owner: web\n    expires: 2030-01-01\n    description: y\n";
+
+#[test]
+fn scan_reports_nested_checks_and_definition_only_flags() {
+    let out = Test::new()
+        .flags(TWO_FLAGS)
+        .file("src/flags.ts", "export type FlagKey = 'new-checkout' | 'dark-mode';\n")
+        .file(
+            "src/app.ts",
+            "if (isEnabled('new-checkout')) {\n  if (isEnabled('dark-mode')) {\n    paint();\n  }\n}\n",
+        )
+        .args(["scan", "--format", "json"])
+        .run();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+    let nested = json["nested"].as_array().expect("nested");
+    assert_eq!(nested.len(), 1, "{nested:?}");
+    assert_eq!(nested[0]["outer"]["flag"], "new-checkout");
+    assert_eq!(nested[0]["inner"]["flag"], "dark-mode");
+    assert_eq!(nested[0]["inner"]["line"], 2);
+    let roles: Vec<(&str, &str)> = json["references"]
+        .as_array()
+        .expect("refs")
+        .iter()
+        .map(|r| {
+            (
+                r["path"].as_str().unwrap_or(""),
+                r["role"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        roles,
+        [
+            ("src/app.ts", "check"),
+            ("src/app.ts", "check"),
+            ("src/flags.ts", "definition"),
+            ("src/flags.ts", "definition")
+        ]
+    );
+
+    // A flag declared in the definitions file and used nowhere else is unreferenced.
+    let out = Test::new()
+        .flags(TWO_FLAGS)
+        .file(
+            "src/flags.ts",
+            "export type FlagKey = 'new-checkout' | 'dark-mode';\n",
+        )
+        .file("src/app.ts", "if (isEnabled('dark-mode')) { paint(); }\n")
+        .args(["scan", "--format", "json"])
+        .run();
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+    assert_eq!(json["unreferenced"], serde_json::json!(["new-checkout"]));
+}
+
+#[test]
+fn cleanup_settings_are_validated() {
+    let out = Test::new()
+        .flags("version: 1\nsettings:\n  scan:\n    definitions: [\"src/[\"]\n  cleanup:\n    calls: [isOn]\n    call: [x]\nflags: {}\n")
+        .args(["validate"])
+        .run();
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stdout
+            .contains("settings.scan.definitions: `src/[` is not a valid glob"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("unknown-field"), "{}", out.stdout);
+}
