@@ -113,6 +113,8 @@ pub struct FileChange {
 /// Everything a cleanup does.
 #[derive(Debug, Clone, Serialize)]
 pub struct Plan {
+    /// Version of the JSON document ([`crate::report::JSON_VERSION`]).
+    pub version: u32,
     /// The flag.
     pub flag: String,
     /// The value kept.
@@ -218,6 +220,7 @@ pub fn plan(req: &Request<'_>) -> Plan {
         }
     }
     Plan {
+        version: crate::report::JSON_VERSION,
         flag: req.key.to_string(),
         keep: req.keep.clone(),
         files,

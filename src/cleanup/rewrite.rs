@@ -822,7 +822,12 @@ fn remap(touched: &[(usize, usize)], kept: &[Splice]) -> Vec<(usize, usize)> {
 /// applied to).
 fn record(edits: &mut Vec<Edit>, history: &mut History<'_>, before: &str, kept: &[Splice]) {
     for s in kept {
-        let end = s.end.max(s.start + 1).min(before.len()).max(s.start);
+        // A deleted line ends with its newline, which belongs to that line.
+        let end = if s.end > s.start && before.as_bytes().get(s.end - 1) == Some(&b'\n') {
+            s.end - 1
+        } else {
+            s.end
+        };
         edits.push(Edit {
             line: line_of(history.original, history.to_original(s.start)),
             end_line: line_of(history.original, history.to_original(end)),
