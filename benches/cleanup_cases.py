@@ -103,9 +103,9 @@ def run_case(d):
     tmp = tempfile.mkdtemp(prefix="flagctl-case-")
     try:
         shutil.copytree(os.path.join(d, "before"), tmp, dirs_exist_ok=True)
-        for dirpath, _, names in os.walk(tmp):
-            for n in names:
-                os.chmod(os.path.join(dirpath, n), 0o644)
+        for dirpath, _, files in os.walk(tmp):
+            for f in files:
+                os.chmod(os.path.join(dirpath, f), 0o644)
         definition = open(os.path.join(tmp, case["definition_file"])).read()
         keep = default_value(definition, key)
         with open(os.path.join(tmp, "flags.yaml"), "w") as f:

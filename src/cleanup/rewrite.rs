@@ -162,7 +162,7 @@ fn edit_for(
     }
     match site.shape {
         Shape::Comment => {
-            if is_removal_comment(n, src) {
+            if is_removal_comment(n, src, spelled) {
                 return Ok(Some(text::delete(
                     src,
                     n.start_byte(),
@@ -264,17 +264,25 @@ fn delete_declaration(n: Node<'_>, src: &str, rule: &'static str) -> Splice {
 }
 
 /// A comment alone on its lines that says to remove the flag.
-fn is_removal_comment(n: Node<'_>, src: &str) -> bool {
+fn is_removal_comment(n: Node<'_>, src: &str, spelled: &str) -> bool {
     let (s, e) = text::deletion(src, n.start_byte(), n.end_byte());
     if s == n.start_byte() && e == n.end_byte() {
         return false;
     }
-    let t = node::text(n, src.as_bytes()).to_lowercase();
-    [
-        "todo", "fixme", "remove", "delete", "clean up", "cleanup", "drop ",
-    ]
-    .iter()
-    .any(|w| t.contains(w))
+    let t = node::text(n, src.as_bytes());
+    // Documentation says what code does; a removal note is a short remark.
+    if t.starts_with("/**") || t.lines().count() > 3 {
+        return false;
+    }
+    // The note and the flag on the same line: "TODO: remove KEY after the rollout".
+    t.lines().filter(|l| l.contains(spelled)).any(|l| {
+        let l = l.to_lowercase();
+        [
+            "todo", "fixme", "remove", "delete", "clean up", "cleanup", "drop ",
+        ]
+        .iter()
+        .any(|w| l.contains(w))
+    })
 }
 
 /// Deletes a union member with one `|` next to it.
