@@ -113,6 +113,10 @@ fn use_site<'t>(x: Node<'t>, src: &str) -> Use<'t> {
     {
         return Use::Blocks;
     }
+    // The name of a method, a call of a method, a type: another thing with this name.
+    if field_is("name") || field_is("method") {
+        return Use::NotOurs;
+    }
     Use::Read(x)
 }
 
