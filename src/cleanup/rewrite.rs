@@ -60,6 +60,8 @@ pub fn rewrite(job: &Job<'_>, src: &str) -> Option<Outcome> {
         .collect();
     let mut out = Outcome::default();
     let mut splices = Vec::new();
+    // Where each review item is, to drop those an edit (a handle's) took care of.
+    let mut pending: Vec<(usize, String)> = Vec::new();
     for r in &inputs {
         let site = roles::site(job.lang, &tree, src.as_bytes(), *r, job.calls, &inputs);
         let line = line_of(src, r.start);
@@ -71,6 +73,7 @@ pub fn rewrite(job: &Job<'_>, src: &str) -> Option<Outcome> {
                 if reason == ReviewReason::Mention && site.shape != Shape::Comment {
                     out.unresolved.push(spelled.to_string());
                 }
+                pending.push((r.start, spelled.to_string()));
                 out.review.push(Review {
                     line,
                     reason,
@@ -83,6 +86,14 @@ pub fn rewrite(job: &Job<'_>, src: &str) -> Option<Outcome> {
     }
     splices.extend(handles(job, &tree, src, &inputs));
     let (mut current, kept) = text::apply(src, splices);
+    let handled = |at: usize| kept.iter().any(|k| k.start <= at && at < k.end);
+    let mut keep_review = pending.iter().map(|(at, _)| !handled(*at));
+    out.review.retain(|_| keep_review.next().unwrap_or(true));
+    out.unresolved = pending
+        .iter()
+        .filter(|(at, s)| !handled(*at) && out.unresolved.contains(s))
+        .map(|(_, s)| s.clone())
+        .collect();
     let mut history = History {
         original: src,
         rounds: Vec::new(),
