@@ -321,6 +321,7 @@ fn plan(
     if edits.is_empty() {
         return Some(Plan {
             action: "Delete the flag from flags.yaml: no code uses it.".into(),
+            cleanup_command: None,
             keep: None,
             kept: None,
             candidates: Vec::new(),
@@ -337,6 +338,7 @@ fn plan(
             action: format!(
                 "Remove the flag and keep the code path that serves {what}: production has served nothing else lately."
             ),
+            cleanup_command: cleanup_command(&flag.key, Some(keep), Some(&kept)),
             keep: Some(keep),
             kept: Some(kept),
             candidates: Vec::new(),
@@ -391,10 +393,41 @@ fn plan(
     };
     Some(Plan {
         action,
+        cleanup_command: cleanup_command(key, keep, kept.as_ref()),
         keep,
         kept,
         candidates,
         edits,
         remove_command,
     })
+}
+
+/// The `flagctl cleanup` command that rewrites the code to keep `kept`: `--keep on` or
+/// `off` when that is the value, else the value itself (a variant name, or JSON).
+fn cleanup_command(key: &str, keep: Option<Keep>, kept: Option<&Candidate>) -> Option<String> {
+    let keep = keep?;
+    let value = match kept {
+        Some(Candidate {
+            variant: Some(v), ..
+        }) => v.clone(),
+        Some(Candidate {
+            value: serde_json::Value::Bool(_),
+            ..
+        })
+        | None => keep.as_str().to_string(),
+        Some(c) => shell_word(&c.value.to_string()),
+    };
+    Some(format!("flagctl cleanup {key} --keep {value}"))
+}
+
+/// `text` quoted for a POSIX shell when it holds anything but plain word characters.
+fn shell_word(text: &str) -> String {
+    if text
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':' | '/'))
+    {
+        text.to_string()
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
+    }
 }

@@ -4,9 +4,11 @@
 use super::ctx::stdout;
 use super::{Ctx, Outcome, edit};
 use flagctl::audit::collect::references_to;
+use flagctl::cleanup::keep;
 use flagctl::error::{Error, Result};
 use flagctl::model::edit::{Change, plan_remove};
 use flagctl::render::plan;
+use flagctl::scan::Role;
 use flagctl::suggest::did_you_mean;
 use std::io::Write;
 
@@ -49,6 +51,19 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<Outcome> {
         Ok((refs, warnings)) => {
             ctx.notes(&warnings);
             plan::write_plan(&mut out, key, &refs, ctx.printer.paint)?;
+            if refs.iter().any(|r| r.role != Role::Mention) && !ctx.printer.quiet {
+                let keep = match loaded.file.flag(key).map(keep::default) {
+                    Some(Ok(serde_json::Value::Bool(false))) => "off",
+                    Some(Ok(_)) => "on",
+                    _ => "VALUE",
+                };
+                let lead = if args.dry_run {
+                    "or rewrite the code and remove the flag in one step"
+                } else {
+                    "to rewrite the code automatically, restore flags.yaml and run"
+                };
+                writeln!(out, "{lead}: flagctl cleanup {key} --keep {keep}")?;
+            }
         }
         // The flags.yaml edit is what was asked for and it is done; the plan is a
         // courtesy, so a scan that cannot run is a note, not a failure.

@@ -47,13 +47,23 @@ pub mod fields {
         "environments",
         "scan",
         "contexts",
+        "cleanup",
     ];
     /// `settings.lifetimes:`.
     pub const LIFETIMES: &[&str] = &["release", "experiment", "operational", "permission"];
     /// `settings.scan:`.
-    pub const SCAN: &[&str] = &["paths", "exclude", "aliases", "patterns", "areas"];
+    pub const SCAN: &[&str] = &[
+        "paths",
+        "exclude",
+        "aliases",
+        "patterns",
+        "areas",
+        "definitions",
+    ];
     /// `settings.scan.areas:`.
     pub const AREAS: &[&str] = &["test", "docs"];
+    /// `settings.cleanup:`.
+    pub const CLEANUP: &[&str] = &["calls"];
     /// A segment.
     pub const SEGMENT: &[&str] = &["description", "users", "when"];
     /// Evaluation fields: allowed on a flag and under `environments.NAME`.
@@ -438,6 +448,28 @@ fn decode_settings(node: &Node, dec: &mut Decoder) -> Settings {
             }
             "scan" => decode_scan(value, dec, &mut s.scan),
             "contexts" => s.contexts = dec.string(value, &"settings.contexts"),
+            "cleanup" => {
+                for (name, key, v) in dec.fields(value, &"settings.cleanup", &[fields::CLEANUP]) {
+                    match name {
+                        "calls" => {
+                            let calls = dec.string_list(v, &"settings.cleanup.calls");
+                            for c in &calls {
+                                if c.value.trim().is_empty()
+                                    || c.value.contains(char::is_whitespace)
+                                {
+                                    dec.error(
+                                        c.pos,
+                                        Code::InvalidPattern,
+                                        format!("settings.cleanup.calls: `{}` is not a function or method name (e.g. `isEnabled` or `flags.isEnabled`)", c.value),
+                                    );
+                                }
+                            }
+                            s.cleanup.calls = Some(calls);
+                        }
+                        _ => unreachable_field(dec, key),
+                    }
+                }
+            }
             _ => unreachable_field(dec, key),
         }
     }
@@ -484,6 +516,9 @@ fn decode_scan(node: &Node, dec: &mut Decoder, scan: &mut ScanSettings) {
                     }
                 }
             }
+            "definitions" => {
+                scan.definitions = dec.glob_list(value, &"settings.scan.definitions");
+            }
             "aliases" => {
                 scan.aliases.clear();
                 for style in dec.string_list(value, &"settings.scan.aliases") {
@@ -529,6 +564,8 @@ fn decode_scan(node: &Node, dec: &mut Decoder, scan: &mut ScanSettings) {
     }
 }
 
+/// Reports globs that the scanner's glob dialect rejects, so a file that validates
+/// never fails to scan.
 /// Collapses a multi-line library error (regex errors draw a caret diagram) to its
 /// last meaningful line.
 pub fn one_line(text: &str) -> String {

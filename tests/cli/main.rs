@@ -3,6 +3,7 @@
 
 mod audit;
 mod basics;
+mod cleanup;
 mod code_refs;
 mod common;
 mod edit;

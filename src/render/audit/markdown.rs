@@ -181,6 +181,9 @@ fn plan(s: &mut String, f: &FlagEntry) {
     for e in &p.edits {
         let _ = writeln!(s, "- [ ] `{}` — `{}`", e.display(), cell(&e.text));
     }
+    if let Some(c) = &p.cleanup_command {
+        let _ = writeln!(s, "- [ ] or all at once: `{c}`");
+    }
     let _ = writeln!(s, "- [ ] then run `{}`", p.remove_command);
     let _ = writeln!(s);
 }
