@@ -8,7 +8,7 @@ use crate::git::{Change as GitChange, FileHistory};
 use crate::lifecycle::keep::{self, Candidate, Decision, Keep};
 use crate::lifecycle::{self, CodeRef, Facts, Finding};
 use crate::model::{Flag, FlagsFile};
-use crate::scan::{Reference, Undefined};
+use crate::scan::{Nested, Reference, Undefined};
 use crate::usage::{DayCount, FlagUsage, Usage};
 use std::collections::{BTreeSet, HashMap};
 
@@ -35,18 +35,29 @@ pub struct Refs {
     pub undefined: Vec<Undefined>,
     /// Root label => the service it belongs to (`None`: the flags file's own service).
     pub services: HashMap<String, Option<String>>,
+    /// Checks nested in another flag's branch, `root`s set to the root's label.
+    pub nested: Vec<Nested>,
+}
+
+/// One scan's records under one root.
+pub struct Records {
+    /// References.
+    pub references: Vec<Reference>,
+    /// Undefined keys.
+    pub undefined: Vec<Undefined>,
+    /// Nested checks.
+    pub nested: Vec<Nested>,
 }
 
 impl Refs {
     /// Adds one scan's records under `label`; `service` is `None` for code of the
     /// flags file's own service.
-    pub fn add(
-        &mut self,
-        label: &str,
-        service: Option<String>,
-        references: Vec<Reference>,
-        undefined: Vec<Undefined>,
-    ) {
+    pub fn add(&mut self, label: &str, service: Option<String>, records: Records) {
+        let Records {
+            references,
+            undefined,
+            nested,
+        } = records;
         if !self.roots.iter().any(|r| r == label) {
             self.roots.push(label.to_string());
         }
@@ -54,6 +65,11 @@ impl Refs {
         self.references.extend(references.into_iter().map(|mut r| {
             r.root = label.to_string();
             r
+        }));
+        self.nested.extend(nested.into_iter().map(|mut n| {
+            n.inner.root = label.to_string();
+            n.outer.root = label.to_string();
+            n
         }));
         self.undefined.extend(undefined.into_iter().map(|mut u| {
             u.root = label.to_string();
@@ -102,6 +118,7 @@ pub fn build(input: &Inputs) -> Audit {
         input.display,
         &input.refs.code_refs(),
     ));
+    findings.extend(lifecycle::nested_findings(file, &input.refs.nested));
     findings.extend(input.usage_findings.iter().cloned());
     let mut by_flag: HashMap<&str, Vec<&Finding>> = HashMap::new();
     for f in &findings {
