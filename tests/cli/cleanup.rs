@@ -1,6 +1,7 @@
 //! `flagctl cleanup`: the rewrite of real flag code, its diff, and all-or-nothing writes.
 
 use crate::common::{Test, fixture};
+use std::io::Write;
 
 fn ts_project() -> Test {
     let dir = fixture("cleanup/ts");
@@ -125,15 +126,26 @@ fn check_language(
     main: &str,
     syntax: flagctl::syntax::Lang,
     build: &[&[&str]],
-    run: &[&str],
+    run: Result<&[&str], &str>,
 ) {
+    let run = match run {
+        Ok(run) => run,
+        Err(why) => {
+            // Printed straight to stderr, so the skip shows in CI logs.
+            let _ = writeln!(
+                std::io::stderr(),
+                "SKIPPED running the {lang} fixture: {why}"
+            );
+            &[]
+        }
+    };
     for keep in ["on", "off"] {
         let t = project(lang);
         let before = {
             let dir = t.path();
-            let mut ok = true;
+            let mut ok = !run.is_empty();
             for b in build {
-                ok &= run_program(dir, b, "").is_some();
+                ok = ok && run_program(dir, b, "").is_some();
             }
             if ok {
                 run_program(dir, run, if keep == "on" { "new-checkout" } else { "" })
@@ -172,7 +184,7 @@ fn python_fixture() {
         "app.py",
         flagctl::syntax::Lang::Python,
         &[],
-        &["python3", "app.py"],
+        Ok(&["python3", "app.py"]),
     );
 }
 
@@ -183,7 +195,7 @@ fn javascript_fixture() {
         "app.js",
         flagctl::syntax::Lang::JavaScript,
         &[],
-        &["node", "app.js"],
+        Ok(&["node", "app.js"]),
     );
 }
 
@@ -194,7 +206,7 @@ fn java_fixture() {
         "Checkout.java",
         flagctl::syntax::Lang::Java,
         &[&["javac", "-d", "out", "Checkout.java", "Flags.java"]],
-        &["java", "-cp", "out", "Checkout"],
+        Ok(&["java", "-cp", "out", "Checkout"]),
     );
 }
 
@@ -205,7 +217,7 @@ fn go_fixture() {
         "main.go",
         flagctl::syntax::Lang::Go,
         &[],
-        &["go", "run", "main.go"],
+        Ok(&["go", "run", "main.go"]),
     );
 }
 
@@ -216,31 +228,31 @@ fn ruby_fixture() {
         "checkout.rb",
         flagctl::syntax::Lang::Ruby,
         &[],
-        &["ruby", "checkout.rb"],
+        Ok(&["ruby", "checkout.rb"]),
     );
 }
 
 #[test]
 fn kotlin_fixture() {
-    // No Kotlin compiler in CI: the rewrite is checked by its snapshot and a parse.
+    // The rewrite is checked by its snapshot and a parse.
     check_language(
         "kotlin",
         "Checkout.kt",
         flagctl::syntax::Lang::Kotlin,
         &[],
-        &["true"],
+        Err("no Kotlin compiler is installed here or in CI"),
     );
 }
 
 #[test]
 fn tsx_fixture() {
-    // React components need a bundler to run: snapshot and parse only.
+    // The rewrite is checked by its snapshot and a parse.
     check_language(
         "tsx",
         "Checkout.tsx",
         flagctl::syntax::Lang::Tsx,
         &[],
-        &["true"],
+        Err("a React component needs a bundler and a DOM to run"),
     );
 }
 
