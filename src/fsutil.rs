@@ -8,6 +8,8 @@
 //! the binary reads it from the `FLAGCTL_TEST_FAULT` environment variable, which has
 //! no other effect than making a write fail.
 
+pub mod kind;
+
 use std::io::Write;
 use std::path::Path;
 

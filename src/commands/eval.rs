@@ -162,13 +162,25 @@ pub(crate) fn load_contexts(
         .unwrap_or(&path)
         .to_string_lossy()
         .into_owned();
-    if !path.is_file() {
-        if required || explicit.is_some() {
-            return Err(Error::Usage(format!(
-                "the contexts file {display} does not exist; create it, set settings.contexts or pass --contexts PATH"
-            )));
+    match std::fs::metadata(&path) {
+        Ok(meta) => {
+            // A directory or a named pipe is no contexts file (and reading a FIFO
+            // would block): say what it is.
+            if let Some(what) = crate::fsutil::kind::not_a_file(&meta) {
+                return Err(Error::Usage(format!(
+                    "the contexts file {display} is {what}, not a regular file; pass --contexts PATH naming a YAML file"
+                )));
+            }
         }
-        return Ok(None);
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            if required || explicit.is_some() {
+                return Err(Error::Usage(format!(
+                    "the contexts file {display} does not exist; create it, set settings.contexts or pass --contexts PATH"
+                )));
+            }
+            return Ok(None);
+        }
+        Err(e) => return Err(Error::read(&path, e)),
     }
     let text = std::fs::read_to_string(&path).map_err(|e| Error::read(&path, e))?;
     let (contexts, diagnostics) = decode_contexts(&display, &text);
