@@ -315,7 +315,14 @@ impl Effective {
                 None => (flag.get(name), false),
             }
         };
-        let rollout = field("rollout").0.and_then(Value::as_i64).unwrap_or(100);
+        // `50.0` is a valid rollout of 50 (validation accepts a zero fraction).
+        let rollout = field("rollout")
+            .0
+            .and_then(|v| {
+                v.as_i64()
+                    .or_else(|| v.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64))
+            })
+            .unwrap_or(100);
         let text = |v: Option<&Value>, default: &str| match v {
             Some(Value::String(s)) => s.clone(),
             Some(v) if !v.is_null() => v.to_string(),

@@ -11,6 +11,7 @@ mod git;
 mod gitrepo;
 mod lifecycle;
 mod list;
+mod reliability;
 mod sarif;
 mod scan;
 mod test_cmd;
