@@ -231,11 +231,13 @@ fn write_summary<W: Write>(
         ["flag", "owner", "references", "files", "first location"],
         paint,
     );
+    let unreferenced: std::collections::HashSet<&str> =
+        result.unreferenced.iter().map(String::as_str).collect();
     let shown: Vec<&str> = file
         .flags
         .iter()
         .map(|f| f.key.as_str())
-        .filter(|k| rows.contains_key(k) || result.unreferenced.iter().any(|u| u == k))
+        .filter(|k| rows.contains_key(k) || unreferenced.contains(k))
         .collect();
     for key in shown {
         let owner = file
