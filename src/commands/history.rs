@@ -7,6 +7,8 @@ use crate::changes::{self, FieldChange, RawFile};
 use crate::cli::{Format, HistoryArgs};
 use crate::error::{Error, Result};
 use crate::git::{Change, Repo};
+use crate::model::Loaded;
+use crate::report::Pos;
 use crate::report::{self, JSON_VERSION, markdown};
 use crate::suggest::did_you_mean;
 use serde::Serialize;
@@ -47,8 +49,8 @@ pub fn run(ctx: &Ctx, args: &HistoryArgs) -> Result<Outcome> {
     let mut entries: Vec<Entry> = Vec::new();
     // Uncommitted edits of the work tree come first, as the newest change.
     if start.is_none() {
-        let working = RawFile::parse(&loaded.text).ok();
-        let now = working.as_ref().and_then(|w| w.get(key));
+        let working = working_flags(&loaded)?;
+        let now = working.get(key);
         let latest = history.flag(key).and_then(|h| h.latest.as_ref());
         let uncommitted = match (latest, now) {
             (None, Some(_)) => Some(("added", Vec::new())),
@@ -170,6 +172,31 @@ pub fn run(ctx: &Ctx, args: &HistoryArgs) -> Result<Outcome> {
     }
     out.flush()?;
     Ok(Outcome::Success)
+}
+
+/// The flags of the work-tree file. One that does not parse stops the command (exit
+/// 2, naming the file and the place), as `diff` and `stale` do: read as "no flags",
+/// it would report every flag as removed in uncommitted changes.
+fn working_flags(loaded: &Loaded) -> Result<RawFile> {
+    let invalid = |pos: Pos, message: String| Error::Invalid {
+        file: loaded.display.clone(),
+        line: pos.line,
+        column: pos.column,
+        message,
+    };
+    // The loader keeps no text for a file it could not take as text (not UTF-8, too
+    // large); its diagnostic says why. (An empty text is otherwise an empty file.)
+    let unreadable = ["not-utf8", "resource-limit"];
+    if loaded.text.is_empty() {
+        if let Some(d) = loaded
+            .diagnostics
+            .iter()
+            .find(|d| unreadable.contains(&d.code))
+        {
+            return Err(invalid(Pos::new(d.line, d.column), d.message.clone()));
+        }
+    }
+    RawFile::parse(&loaded.text).map_err(|e| invalid(e.pos, e.message))
 }
 
 /// The change as lines: `added`, `removed`, or `field: old → new` per field.
