@@ -8,6 +8,7 @@ mod common;
 mod edit;
 mod eval;
 mod git;
+mod git_shapes;
 mod gitrepo;
 mod lifecycle;
 mod list;
