@@ -214,6 +214,9 @@ pub struct NewArgs {
     /// Print the change as a unified diff instead of writing it
     #[arg(long)]
     pub dry_run: bool,
+    /// Replace flags.yaml even if it has other hard links (they keep the old content)
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// `flagctl remove`.
@@ -224,6 +227,9 @@ pub struct RemoveArgs {
     /// Print the change as a unified diff instead of writing it
     #[arg(long)]
     pub dry_run: bool,
+    /// Replace flags.yaml even if it has other hard links (they keep the old content)
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// `flagctl stale`.

@@ -1,14 +1,19 @@
 //! Replacing a file so that it is never seen half-written: the new contents go to a
 //! temporary file in the same directory (so the final rename stays on one file
-//! system and is atomic), are flushed to disk, get the original's permissions, and
-//! only then are renamed over the original. Any failure before the rename leaves the
-//! original untouched and removes the temporary file (`tempfile` deletes it on drop).
+//! system and is atomic), get the original's owner (where permitted) and
+//! permissions, are flushed to disk, and only then are renamed over the original;
+//! the directory is flushed too. Any failure before the rename leaves the original
+//! untouched and removes the temporary file (`tempfile` deletes it on drop). A kill
+//! in that window can leave the temporary file behind; the next replace of the same
+//! file deletes such leftovers ([`leftovers`]). Editors serialize on [`lock`].
 //!
 //! [`Fault`] lets tests fail each step on purpose, to prove that claim end to end;
 //! the binary reads it from the `FLAGCTL_TEST_FAULT` environment variable, which has
 //! no other effect than making a write fail.
 
 pub mod kind;
+pub mod leftovers;
+pub mod lock;
 
 use std::io::Write;
 use std::path::Path;
@@ -81,21 +86,33 @@ fn injected(step: &str) -> WriteError {
     }
 }
 
+/// What [`replace`] does with a file that has other hard links: a rename gives the
+/// path a new file, and the other names keep the old content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Links {
+    /// Refuse, saying so (the default of `new` and `remove`).
+    Refuse,
+    /// Replace anyway (`--force`): the other names keep the old content.
+    Break,
+}
+
 /// Atomically replaces the file at `path` with `contents`, provided it still holds
 /// `expected` (what the edit was computed from): a file changed by someone else in
 /// the meantime is left alone rather than overwritten. A symlink is followed, so the
-/// link stays a link.
+/// link stays a link; a file with other hard links is refused unless `links` is
+/// [`Links::Break`].
 pub fn replace(
     path: &Path,
     expected: &[u8],
     contents: &[u8],
+    links: Links,
     fault: Fault,
 ) -> Result<(), WriteError> {
     let target = std::fs::canonicalize(path).map_err(fail("resolving its path"))?;
     let dir = target.parent().unwrap_or(Path::new("."));
-    let permissions = std::fs::metadata(&target)
-        .map_err(fail("reading its permissions"))?
-        .permissions();
+    let meta = std::fs::metadata(&target).map_err(fail("reading its permissions"))?;
+    let permissions = meta.permissions();
+    check_links(&meta, links)?;
     if permissions.readonly() {
         return Err(WriteError {
             step: "checking its permissions".into(),
@@ -108,6 +125,7 @@ pub fn replace(
     let name = target
         .file_name()
         .map_or_else(|| "flags".into(), |n| n.to_string_lossy().into_owned());
+    leftovers::remove(&target, leftovers::MIN_AGE, std::time::SystemTime::now());
     let creating = format!("creating a temporary file in {}", dir.display());
     if fault == Fault::Create {
         return Err(injected(&creating));
@@ -129,6 +147,8 @@ pub fn replace(
     if fault == Fault::Permissions {
         return Err(injected("copying the file's permissions"));
     }
+    // Owner first: changing the owner may clear set-id bits the mode then restores.
+    copy_owner(tmp.as_file(), &meta);
     tmp.as_file()
         .set_permissions(permissions)
         .map_err(fail("copying the file's permissions"))?;
@@ -159,6 +179,50 @@ pub fn replace(
         let _ = d.sync_all();
     }
     Ok(())
+}
+
+/// Refuses a file with other hard links unless told to break them.
+fn check_links(meta: &std::fs::Metadata, links: Links) -> Result<(), WriteError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let n = meta.nlink();
+        if n > 1 && links == Links::Refuse {
+            return Err(WriteError {
+                step: "checking its hard links".into(),
+                source: std::io::Error::other(format!(
+                    "it has {n} hard links, and replacing it would leave the other {} with the old content; pass --force to replace it anyway",
+                    if n == 2 {
+                        "name".to_string()
+                    } else {
+                        format!("{} names", n - 1)
+                    }
+                )),
+            });
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (meta, links);
+    Ok(())
+}
+
+/// Gives the temporary file the original's owner and group, where permitted: only
+/// root may give a file away, while an owner may still set a group it belongs to.
+/// Best effort: a file system without owners must not stop the edit.
+fn copy_owner(tmp: &std::fs::File, original: &std::fs::Metadata) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{MetadataExt, fchown};
+        let Ok(now) = tmp.metadata() else { return };
+        if (now.uid(), now.gid()) == (original.uid(), original.gid()) {
+            return;
+        }
+        if fchown(tmp, Some(original.uid()), Some(original.gid())).is_err() {
+            let _ = fchown(tmp, None, Some(original.gid()));
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (tmp, original);
 }
 
 #[cfg(test)]
@@ -192,11 +256,11 @@ mod tests {
         ];
         for fault in faults {
             std::fs::write(&path, &old).expect("write");
-            let err = replace(&path, &old, &new, fault).expect_err("fault");
+            let err = replace(&path, &old, &new, Links::Refuse, fault).expect_err("fault");
             assert_eq!(std::fs::read(&path).expect("read"), old, "{fault:?}: {err}");
             assert_eq!(entries(dir.path()), ["flags.yaml"], "{fault:?}");
         }
-        replace(&path, &old, &new, Fault::None).expect("write");
+        replace(&path, &old, &new, Links::Refuse, Fault::None).expect("write");
         assert_eq!(std::fs::read(&path).expect("read"), new);
         assert_eq!(entries(dir.path()), ["flags.yaml"]);
     }
@@ -206,7 +270,8 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("flags.yaml");
         std::fs::write(&path, "changed by someone else").expect("write");
-        let err = replace(&path, b"what we read", b"new", Fault::None).expect_err("changed");
+        let err = replace(&path, b"what we read", b"new", Links::Refuse, Fault::None)
+            .expect_err("changed");
         assert!(
             err.to_string()
                 .contains("changed while flagctl was editing"),
@@ -228,7 +293,7 @@ mod tests {
         std::fs::write(&real, "old").expect("write");
         std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o640)).expect("chmod");
         std::os::unix::fs::symlink(&real, &link).expect("symlink");
-        replace(&link, b"old", b"new", Fault::None).expect("write");
+        replace(&link, b"old", b"new", Links::Refuse, Fault::None).expect("write");
         assert!(
             std::fs::symlink_metadata(&link)
                 .expect("meta")
@@ -238,6 +303,62 @@ mod tests {
         assert_eq!(std::fs::read(&real).expect("read"), b"new");
         let mode = std::fs::metadata(&real).expect("meta").permissions().mode();
         assert_eq!(mode & 0o777, 0o640);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn hard_links_are_refused_unless_broken() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("flags.yaml");
+        let other = dir.path().join("other.yaml");
+        std::fs::write(&path, "old").expect("write");
+        std::fs::hard_link(&path, &other).expect("link");
+        let err = replace(&path, b"old", b"new", Links::Refuse, Fault::None).expect_err("refused");
+        assert!(err.to_string().contains("2 hard links"), "{err}");
+        assert!(err.to_string().contains("--force"), "{err}");
+        assert_eq!(std::fs::read(&path).expect("read"), b"old");
+        replace(&path, b"old", b"new", Links::Break, Fault::None).expect("forced");
+        assert_eq!(std::fs::read(&path).expect("read"), b"new");
+        assert_eq!(std::fs::read(&other).expect("read"), b"old");
+    }
+
+    /// As root, the replaced file keeps its owner and group (it used to become
+    /// root's); as anyone else the test has nothing to show and says so.
+    #[cfg(unix)]
+    #[test]
+    fn keeps_owner_and_group() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("flags.yaml");
+        std::fs::write(&path, "old").expect("write");
+        if std::os::unix::fs::chown(&path, Some(1234), Some(5678)).is_err() {
+            println!("skipped: not permitted to give a file away (not root)");
+            return;
+        }
+        replace(&path, b"old", b"new", Links::Refuse, Fault::None).expect("write");
+        let meta = std::fs::metadata(&path).expect("meta");
+        assert_eq!((meta.uid(), meta.gid()), (1234, 5678));
+        assert_eq!(std::fs::read(&path).expect("read"), b"new");
+    }
+
+    #[test]
+    fn old_leftovers_are_removed_by_the_next_replace() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("flags.yaml");
+        std::fs::write(&path, "old").expect("write");
+        let stale = dir.path().join(".flags.yaml.k1ll3d.tmp");
+        let fresh = dir.path().join(".flags.yaml.4l1v3.tmp");
+        std::fs::write(&stale, "half").expect("write");
+        std::fs::write(&fresh, "half").expect("write");
+        let old = std::time::SystemTime::now() - std::time::Duration::from_secs(120);
+        std::fs::File::options()
+            .write(true)
+            .open(&stale)
+            .and_then(|f| f.set_modified(old))
+            .expect("age it");
+        replace(&path, b"old", b"new", Links::Refuse, Fault::None).expect("write");
+        assert!(!stale.exists());
+        assert!(fresh.exists());
     }
 
     #[test]

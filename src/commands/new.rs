@@ -31,7 +31,8 @@ pub fn run(ctx: &Ctx, args: &NewArgs) -> Result<Outcome> {
             "--owner is empty; name the team responsible for the flag".into(),
         ));
     }
-    let loaded = write::load_for_edit(ctx)?;
+    let editing = write::load_for_edit(ctx, args.dry_run)?;
+    let loaded = &editing.loaded;
     if let Some(existing) = loaded.file.flag(key) {
         return Err(Error::Invalid {
             file: loaded.display.clone(),
@@ -70,7 +71,14 @@ pub fn run(ctx: &Ctx, args: &NewArgs) -> Result<Outcome> {
         )?,
     };
     let splice = edit::plan_new(&loaded.text, &loaded.display, &flag)?;
-    let edited = write::apply(ctx, &loaded, &splice, Change::Added(&flag), args.dry_run)?;
+    let edited = write::apply(
+        ctx,
+        loaded,
+        &splice,
+        Change::Added(&flag),
+        args.dry_run,
+        args.force,
+    )?;
     let Some(added) = edited.file.flag(key) else {
         return Ok(Outcome::Success);
     };

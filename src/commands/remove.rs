@@ -17,7 +17,8 @@ use std::io::Write;
 pub fn run(ctx: &Ctx, args: &RemoveArgs) -> Result<Outcome> {
     ctx.format("remove", &[Format::Text])?;
     let key = args.key.as_str();
-    let loaded = write::load_for_edit(ctx)?;
+    let editing = write::load_for_edit(ctx, args.dry_run)?;
+    let loaded = &editing.loaded;
     if loaded.file.flag(key).is_none() {
         let hint = did_you_mean(key, loaded.file.flags.iter().map(|f| f.key.as_str()));
         return Err(Error::Usage(format!(
@@ -26,7 +27,16 @@ pub fn run(ctx: &Ctx, args: &RemoveArgs) -> Result<Outcome> {
         )));
     }
     let splice = edit::plan_remove(&loaded.text, &loaded.display, key)?;
-    write::apply(ctx, &loaded, &splice, Change::Removed(key), args.dry_run)?;
+    write::apply(
+        ctx,
+        loaded,
+        &splice,
+        Change::Removed(key),
+        args.dry_run,
+        args.force,
+    )?;
+    // The file is written: let the next editor in before the scan, which can be slow.
+    let loaded = editing.into_loaded();
     let mut out = stdout();
     if !args.dry_run && !ctx.global.quiet {
         if let Some((first, last)) = splice.removed_lines() {

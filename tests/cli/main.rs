@@ -6,6 +6,7 @@ mod basics;
 mod code_refs;
 mod common;
 mod edit;
+mod edit_safety;
 mod eval;
 mod git;
 mod git_shapes;
