@@ -139,7 +139,15 @@ pub fn parse(text: &str) -> Result<Node, ParseError> {
 }
 
 /// Files at least this large are parsed in parallel when their layout allows.
-const PARALLEL_MIN_BYTES: usize = 256 * 1024;
+pub const PARALLEL_MIN_BYTES: usize = 256 * 1024;
+
+/// The parallel path alone, whatever the size of `text`: `None` when it declines (a
+/// layout it cannot split, fewer than two CPUs, or any piece failing), which sends
+/// [`parse`] to the sequential parser. For equivalence tests and fuzzing: where it
+/// answers, it must answer exactly as [`parse_sequential`].
+pub fn parse_parallel(text: &str) -> Option<Node> {
+    parallel::parse(text)
+}
 
 /// Parses with one thread; the reference behaviour the parallel path must match.
 pub fn parse_sequential(text: &str) -> Result<Node, ParseError> {
