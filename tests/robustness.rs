@@ -279,9 +279,10 @@ fn generated_file(rng: &mut Rng, flags: usize, plain: bool) -> String {
     s
 }
 
-/// Where a diagnostic may point: a line of the text, a column up to one past its end.
+/// Where a diagnostic may point: a line of the text (as YAML breaks lines), a column
+/// up to one past its end.
 fn inside(text: &str, line: u32, column: u32) -> bool {
-    let lines: Vec<&str> = text.lines().collect();
+    let lines: Vec<&str> = flagctl::model::yaml::lines(text).collect();
     let count = lines.len().max(1);
     let width = lines
         .get(line as usize - 1)
@@ -320,7 +321,9 @@ fn loader_invariants_on_generated_files() {
                 match rng.below(3) {
                     0 => text.insert_str(
                         at,
-                        rng.pick(&[":", "-", "[", "{", "\n", "#", "'", "\"", " ", "\t", "é"]),
+                        rng.pick(&[
+                            ":", "-", "[", "{", "\n", "\r", "#", "'", "\"", " ", "\t", "é",
+                        ]),
                     ),
                     1 => text.truncate(at),
                     _ => {
@@ -412,5 +415,30 @@ fn loader_invariants_on_generated_files() {
         );
     } else {
         println!("note: one CPU, so the parallel parser was not compared");
+    }
+}
+
+/// Inputs the fuzz targets found, kept as regression tests of the same invariants.
+#[test]
+fn fuzz_findings_stay_fixed() {
+    let today = NaiveDate::from_ymd_opt(2026, 11, 21).expect("date");
+    let findings: &[&[u8]] = &[
+        // `load`: a lone `\r` ends a line for the parser; the diagnostic on line 11
+        // was "outside" a file that `str::lines` saw as 10 lines.
+        b"version: 1\nsettin/gs:\n  service: demo\nersion: 1\nflags:\n  checkout-v2:\r    type: release\n    ownr: checkout-team\n    description: The redesigned checkout\n    expires: 2027-11-01\n    rollout: 12.5",
+        // The same line ends before a byte that is not UTF-8.
+        b"version: 1\rflags:\r  a: \xff\n",
+    ];
+    for (i, bytes) in findings.iter().enumerate() {
+        let loaded =
+            flagctl::model::load::load_bytes(Path::new("flags.yaml"), "flags.yaml", bytes, today);
+        let text = String::from_utf8_lossy(bytes);
+        assert!(!loaded.diagnostics.is_empty(), "finding {i}");
+        for d in &loaded.diagnostics {
+            assert!(
+                inside(&text, d.line, d.column),
+                "finding {i}: {d:?} outside"
+            );
+        }
     }
 }

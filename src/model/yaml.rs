@@ -171,13 +171,63 @@ pub fn parse_sequential(text: &str) -> Result<Node, ParseError> {
     error
 }
 
+/// The lines of `text` as YAML counts them, which is how every position in a
+/// diagnostic counts: broken at `\n`, `\r\n` and a lone `\r` (`str::lines` knows
+/// only the first two). Line ends are not included, and a final line end does not
+/// start another line.
+pub fn lines(text: &str) -> Lines<'_> {
+    Lines { rest: text }
+}
+
+/// The iterator of [`lines`].
+#[derive(Debug, Clone)]
+pub struct Lines<'a> {
+    rest: &'a str,
+}
+
+impl<'a> Iterator for Lines<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        if self.rest.is_empty() {
+            return None;
+        }
+        let Some(i) = self.rest.find(['\n', '\r']) else {
+            return Some(std::mem::take(&mut self.rest));
+        };
+        let line = &self.rest[..i];
+        let width = if self.rest[i..].starts_with("\r\n") {
+            2
+        } else {
+            1
+        };
+        self.rest = &self.rest[i + width..];
+        Some(line)
+    }
+}
+
+/// The position just past the end of `prefix` (a text's beginning), in [`lines`].
+pub fn end_of(prefix: &str) -> Pos {
+    let mut line = 1;
+    let mut last = "";
+    for (i, l) in lines(prefix).enumerate() {
+        line = i + 1;
+        last = l;
+    }
+    // A prefix ending in a line end is at the start of the next line.
+    if prefix.ends_with(['\n', '\r']) {
+        return Pos::new(line as u32 + 1, 1);
+    }
+    Pos::new(line as u32, last.chars().count() as u32 + 1)
+}
+
 /// `pos` moved inside `text`: the parser reports an error found at the end of the
 /// input one line past the last (after the final newline), where no editor can jump;
 /// such a position becomes the end of the last line.
 pub fn within(text: &str, pos: Pos) -> Pos {
-    let last = text.lines().count().max(1);
+    let last = lines(text).count().max(1);
     let line = (pos.line as usize).clamp(1, last);
-    let width = text.lines().nth(line - 1).map_or(0, |l| l.chars().count());
+    let width = lines(text).nth(line - 1).map_or(0, |l| l.chars().count());
     let column = if line < pos.line as usize {
         width + 1
     } else {
@@ -205,7 +255,7 @@ fn syntax_error(text: &str, message: String, pos: Pos) -> ParseError {
 
 /// The first line whose leading whitespace contains a tab, pointing at the tab.
 fn first_tab_indent(text: &str) -> Option<Pos> {
-    text.lines().enumerate().find_map(|(i, line)| {
+    lines(text).enumerate().find_map(|(i, line)| {
         let indent: String = line
             .chars()
             .take_while(|c| *c == ' ' || *c == '\t')
@@ -902,6 +952,29 @@ mod tests {
             }
             assert_eq!(parse(&text).map_err(|e| e.code), seq.map_err(|e| e.code));
         }
+    }
+
+    /// A lone `\r` breaks lines for the parser, so it does for positions too (found
+    /// by the `load` fuzz target: a diagnostic on "line 11" of a file that
+    /// `str::lines` saw as 10 lines).
+    #[test]
+    fn lines_break_where_yaml_breaks_them() {
+        fn collect(t: &str) -> Vec<&str> {
+            lines(t).collect()
+        }
+        assert_eq!(collect("a\nb\r\nc\rd"), ["a", "b", "c", "d"]);
+        assert_eq!(collect("a\n\n"), ["a", ""]);
+        assert_eq!(collect("a\r\r\n"), ["a", ""]);
+        assert_eq!(collect(""), Vec::<&str>::new());
+        let text = "version: 1\rflags:\r  a: 1\r  b: [";
+        let err = parse(text).expect_err("unclosed");
+        assert!(err.pos.line <= 4, "{err:?}");
+        assert_eq!(within(text, Pos::new(9, 1)), Pos::new(4, 7));
+        assert_eq!(end_of("ab"), Pos::new(1, 3));
+        assert_eq!(end_of("ab\rc"), Pos::new(2, 2));
+        assert_eq!(end_of("ab\r\n"), Pos::new(2, 1));
+        assert_eq!(end_of("ab\r"), Pos::new(2, 1));
+        assert_eq!(end_of(""), Pos::new(1, 1));
     }
 
     #[test]
