@@ -72,6 +72,12 @@ fuzz_target!(|data: &[u8]| {
         assert!(loc.line >= 1 && loc.column >= 1);
         let _ = cursor.context(loc.span, 2);
     }
+    // A whole scan (a walker, threads, a file write) is a hundred times slower than
+    // the matcher: do it for a quarter of the inputs, chosen by length so a replayed
+    // input does the same.
+    if data.len() % 4 != 0 {
+        return;
+    }
     let file = s.dir.path().join("code.txt");
     if std::fs::write(&file, data).is_err() {
         return;
