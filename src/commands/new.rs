@@ -120,6 +120,10 @@ fn expiry(
     let date = match arg {
         Some(text) => match parse_days(text) {
             Ok(days) => after(days)?,
+            // Digits and a unit: a duration, whose own error says what is wrong.
+            Err(m) if looks_like_duration(text) => {
+                return Err(Error::Usage(format!("--expires: {m}")));
+            }
             Err(_) => parse_date(text).map_err(|m| {
                 Error::Usage(format!(
                     "--expires: {m}, or give a time from today such as `30d` or `6w`"
@@ -142,6 +146,12 @@ fn expiry(
         )));
     }
     Ok(Some(date))
+}
+
+/// `123d` or `4w`, whatever the size of the number.
+fn looks_like_duration(text: &str) -> bool {
+    text.strip_suffix(['d', 'w'])
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// The error for an invalid key, suggesting the key with its bad characters replaced.

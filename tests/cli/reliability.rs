@@ -60,6 +60,9 @@ fn new_with_a_multibyte_or_overflowing_expiry_is_a_usage_error() {
             "{expires}: {}",
             out.stderr
         );
+        if expires.ends_with('w') {
+            assert!(out.stderr.contains("too long a duration"), "{}", out.stderr);
+        }
     }
 }
 
