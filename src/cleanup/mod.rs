@@ -16,7 +16,6 @@ pub mod rewrite;
 pub mod service;
 pub mod text;
 
-use crate::fsutil::{self, Fault, WriteError};
 use crate::scan::Reference;
 use crate::syntax::{self, Calls, Lang};
 use serde::Serialize;
@@ -239,86 +238,5 @@ pub fn parses_as_well(lang: Lang, old: &str, new: &str) -> bool {
     match (count(old), count(new)) {
         (Some(a), Some(b)) => b <= a,
         _ => false,
-    }
-}
-
-/// A file to write: where, what was read, what to write, and its name in messages.
-#[derive(Debug, Clone)]
-pub struct Write {
-    /// The file.
-    pub path: PathBuf,
-    /// Its name in messages.
-    pub display: String,
-    /// What was read (the write is refused if the file changed since).
-    pub old: String,
-    /// What to write.
-    pub new: String,
-}
-
-/// Why [`write_all`] failed: the file and the step. Every file written before it was
-/// restored.
-#[derive(Debug, thiserror::Error)]
-#[error("cannot write {file}: {source}; no file was changed")]
-pub struct WriteAllError {
-    /// The file that could not be written.
-    pub file: String,
-    /// The step that failed.
-    pub source: WriteError,
-}
-
-/// Writes every file atomically, in order; if one fails, the files already written
-/// get their old text back, so the cleanup is all or nothing. `fault` applies to the
-/// last file (flags.yaml, written last), which lets tests fail a write after others
-/// succeeded.
-pub fn write_all(writes: &[Write], fault: Fault) -> Result<(), WriteAllError> {
-    let mut done: Vec<&Write> = Vec::new();
-    for (i, w) in writes.iter().enumerate() {
-        if w.old == w.new {
-            continue;
-        }
-        let f = if i + 1 == writes.len() {
-            fault
-        } else {
-            Fault::None
-        };
-        if let Err(source) = fsutil::replace(&w.path, w.old.as_bytes(), w.new.as_bytes(), f) {
-            for d in done.iter().rev() {
-                // Best effort: the file holds what this run wrote, so this succeeds
-                // unless the disk itself went away.
-                let _ = fsutil::replace(&d.path, d.new.as_bytes(), d.old.as_bytes(), Fault::None);
-            }
-            return Err(WriteAllError {
-                file: w.display.clone(),
-                source,
-            });
-        }
-        done.push(w);
-    }
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_failed_write_restores_the_files_written_before() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let a = dir.path().join("a.ts");
-        let b = dir.path().join("flags.yaml");
-        std::fs::write(&a, "old a").expect("write");
-        std::fs::write(&b, "old b").expect("write");
-        let w = |p: &PathBuf, old: &str, new: &str| Write {
-            path: p.clone(),
-            display: "x".into(),
-            old: old.into(),
-            new: new.into(),
-        };
-        let writes = [w(&a, "old a", "new a"), w(&b, "old b", "new b")];
-        write_all(&writes, Fault::Rename).expect_err("fault");
-        assert_eq!(std::fs::read_to_string(&a).expect("a"), "old a");
-        assert_eq!(std::fs::read_to_string(&b).expect("b"), "old b");
-        write_all(&writes, Fault::None).expect("write");
-        assert_eq!(std::fs::read_to_string(&a).expect("a"), "new a");
     }
 }

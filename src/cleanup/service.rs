@@ -2,9 +2,9 @@
 //! rewrite every file that references it, and remove it from flags.yaml, into one
 //! [`Cleanup`] that can be shown (nothing written) or [`apply`]d (all or nothing).
 
-use super::{Plan, Request, WriteAllError, keep, plan};
+use super::{Plan, Request, keep, plan};
 use crate::error::{Error, Result};
-use crate::fsutil::Fault;
+use crate::fsutil::{Fault, Links, ReplaceAllError, Replacement, replace_all};
 use crate::model::Loaded;
 use crate::model::edit::{Change, plan_remove, verify};
 use crate::scan::{self, ScanOptions};
@@ -113,14 +113,19 @@ pub fn prepare(loaded: &Loaded, opts: &Options) -> Result<Cleanup> {
     })
 }
 
-/// Writes every changed file, flags.yaml last, all or nothing.
-pub fn apply(cleanup: &Cleanup, fault: Fault) -> std::result::Result<(), WriteAllError> {
-    let mut writes: Vec<super::Write> = cleanup
+/// Writes every changed file, flags.yaml last, all or nothing (`links`: whether a file
+/// with other hard links may be replaced).
+pub fn apply(
+    cleanup: &Cleanup,
+    links: Links,
+    fault: Fault,
+) -> std::result::Result<(), ReplaceAllError> {
+    let mut writes: Vec<Replacement> = cleanup
         .plan
         .files
         .iter()
         .filter(|f| f.old != f.new)
-        .map(|f| super::Write {
+        .map(|f| Replacement {
             path: f.disk.clone(),
             display: f.path.clone(),
             old: f.old.clone(),
@@ -128,11 +133,11 @@ pub fn apply(cleanup: &Cleanup, fault: Fault) -> std::result::Result<(), WriteAl
         })
         .collect();
     let flags = &cleanup.flags_file;
-    writes.push(super::Write {
+    writes.push(Replacement {
         path: flags.disk.clone(),
         display: flags.path.clone(),
         old: flags.old.clone(),
         new: flags.new.clone(),
     });
-    super::write_all(&writes, fault)
+    replace_all(&writes, links, fault)
 }

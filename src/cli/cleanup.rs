@@ -7,7 +7,7 @@ use super::{Ctx, Outcome, edit};
 use flagctl::cleanup::service::{self, Options};
 use flagctl::diag::Code;
 use flagctl::error::{Error, Result};
-use flagctl::fsutil::Fault;
+use flagctl::fsutil::{Fault, Links};
 use flagctl::lifecycle::gather;
 
 super::formats!(Format {
@@ -29,6 +29,9 @@ pub struct Args {
     /// Show what would change without writing anything
     #[arg(long)]
     dry_run: bool,
+    /// Replace files even if they have other hard links (they keep the old content)
+    #[arg(long)]
+    force: bool,
     #[command(flatten)]
     usage: UsageArgs,
     /// Output format
@@ -39,10 +42,13 @@ pub struct Args {
 /// Runs `flagctl cleanup`.
 pub fn run(ctx: &Ctx, args: &Args) -> Result<Outcome> {
     let format = ctx.format("cleanup", args.format, Format::Text)?;
-    let loaded = edit::load_for_edit(ctx)?;
+    // Held until every file is written: no other edit of flags.yaml can land between
+    // this read and the cleanup's rename.
+    let editing = edit::load_for_edit(ctx, args.dry_run)?;
+    let loaded = &editing.loaded;
     // A `constant` usage finding decides the value to keep, as in the audit plan.
     let constant = match args.usage.read(ctx)? {
-        Some(usage) => gather::usage_findings(&ctx.sources(&loaded), &usage, None)
+        Some(usage) => gather::usage_findings(&ctx.sources(loaded), &usage, None)
             .into_iter()
             .find(|f| f.kind == Code::Constant && f.flag == args.key)
             .and_then(|f| f.usage.and_then(|u| u.keep)),
@@ -56,10 +62,15 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<Outcome> {
         today: ctx.today,
         dry_run: args.dry_run,
     };
-    let cleanup = service::prepare(&loaded, &opts)?;
+    let cleanup = service::prepare(loaded, &opts)?;
     ctx.emit(&cleanup, format.render())?;
     if !args.dry_run {
-        service::apply(&cleanup, Fault::from_env()).map_err(|e| Error::Write {
+        let links = if args.force {
+            Links::Break
+        } else {
+            Links::Refuse
+        };
+        service::apply(&cleanup, links, Fault::from_env()).map_err(|e| Error::Write {
             file: e.file,
             source: e.source,
         })?;

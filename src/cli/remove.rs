@@ -20,12 +20,16 @@ pub struct Args {
     /// Print the change as a unified diff instead of writing it
     #[arg(long)]
     dry_run: bool,
+    /// Replace flags.yaml even if it has other hard links (they keep the old content)
+    #[arg(long)]
+    force: bool,
 }
 
 /// Runs `flagctl remove`.
 pub fn run(ctx: &Ctx, args: &Args) -> Result<Outcome> {
     let key = args.key.as_str();
-    let loaded = edit::load_for_edit(ctx)?;
+    let editing = edit::load_for_edit(ctx, args.dry_run)?;
+    let loaded = &editing.loaded;
     if loaded.file.flag(key).is_none() {
         let hint = did_you_mean(key, loaded.file.flags.iter().map(|f| f.key.as_str()));
         return Err(Error::Usage(format!(
@@ -34,7 +38,16 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<Outcome> {
         )));
     }
     let splice = plan_remove(&loaded.text, &loaded.display, key)?;
-    edit::apply(ctx, &loaded, &splice, Change::Removed(key), args.dry_run)?;
+    edit::apply(
+        ctx,
+        loaded,
+        &splice,
+        Change::Removed(key),
+        args.dry_run,
+        args.force,
+    )?;
+    // The file is written: let the next editor in before the scan, which can be slow.
+    let loaded = editing.into_loaded();
     let mut out = stdout();
     if !args.dry_run && !ctx.printer.quiet {
         if let Some((first, last)) = splice.removed_lines() {

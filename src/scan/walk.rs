@@ -628,9 +628,9 @@ impl Worker<'_> {
             return;
         }
         // A capture and a token hit for the same flag at the same place are one
-        // reference, of kind `pattern`.
-        // (Captures are few per file: a list is cheaper than a hash set.)
-        let pattern_at: Vec<(usize, usize)> = captured
+        // reference, of kind `pattern`. A set, not a list: a generated file can hold
+        // hundreds of thousands of captures, and a search per hit made it quadratic.
+        let pattern_at: HashSet<(usize, usize)> = captured
             .iter()
             .filter_map(|(s, _, r, _)| r.as_ref().ok().map(|&f| (*s, f)))
             .collect();
@@ -662,12 +662,8 @@ impl Worker<'_> {
                 }
             }
         }
-        let mut seen: Vec<(usize, usize)> = Vec::new();
-        let mut first_at = |at: (usize, usize)| {
-            let new = !seen.contains(&at);
-            seen.push(at);
-            new
-        };
+        let mut seen: HashSet<(usize, usize)> = HashSet::with_capacity(captured.len());
+        let mut first_at = |at: (usize, usize)| seen.insert(at);
         for (start, end, r, pi) in captured {
             match r {
                 // Two patterns capturing the same key at the same place: one record.
