@@ -4,13 +4,13 @@
 //! of a flag that is then evaluated for each context, and as a named contexts file).
 #![no_main]
 
+use flagctl::diag::Pos;
+use flagctl::eval::Engine;
 use flagctl::eval::batch::{KeySet, parse_line};
 use flagctl::eval::context::{Context, decode_contexts, parse_cli_value, set_path};
-use flagctl::eval::Engine;
 use flagctl::model::condition::decode_when;
 use flagctl::model::decode::Decoder;
 use flagctl::model::{Flag, FlagsFile, Rule, Serve, Sp, Targeting, yaml};
-use flagctl::report::Pos;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -5,7 +5,7 @@
 #![no_main]
 
 use flagctl::model::{load, yaml};
-use flagctl::report::{Paint, github, sarif, text};
+use flagctl::render::{Paint, github, sarif, text};
 use libfuzzer_sys::fuzz_target;
 use std::path::Path;
 
@@ -31,20 +31,25 @@ fuzz_target!(|data: &[u8]| {
         if let Some(parallel) = yaml::parse_parallel(text) {
             // As text: `.nan` is not equal to itself.
             let sequential = yaml::parse_sequential(text).map(|n| format!("{n:?}"));
-            assert_eq!(sequential.ok(), Some(format!("{parallel:?}")), "parsers differ");
+            assert_eq!(
+                sequential.ok(),
+                Some(format!("{parallel:?}")),
+                "parsers differ"
+            );
         }
     }
     let mut out = Vec::new();
-    // The text renderer pads to the column; columns past 65,535 are issue 9 item 5,
-    // fixed by the output redesign. Until then the text format is skipped for them.
-    if loaded.diagnostics.iter().all(|d| d.column <= u32::from(u16::MAX)) {
-        text::write_all(&mut out, &loaded.diagnostics, Some(&loaded.text), Paint::PLAIN)
-            .expect("text");
-        text::write_all(&mut out, &loaded.diagnostics, Some(&loaded.text), Paint { enabled: true })
-            .expect("text in color");
-    }
+    let sources = [("flags.yaml", loaded.text.as_str())];
+    text::write_all(&mut out, &loaded.diagnostics, &sources, Paint::PLAIN).expect("text");
+    text::write_all(
+        &mut out,
+        &loaded.diagnostics,
+        &sources,
+        Paint { enabled: true },
+    )
+    .expect("text in color");
     github::write_all(&mut out, &loaded.diagnostics).expect("github");
-    let log = sarif::log(&loaded.diagnostics, |code| code.to_string());
+    let log = sarif::log(&loaded.diagnostics);
     serde_json::to_writer(&mut out, &log).expect("sarif");
     serde_json::to_writer(&mut out, &loaded.diagnostics).expect("json");
 });

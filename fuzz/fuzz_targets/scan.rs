@@ -55,7 +55,10 @@ fuzz_target!(|data: &[u8]| {
     let mut end = 0;
     let mut cursor = LineCursor::new(data);
     for h in &hits {
-        assert!(h.start >= end && h.start < h.end && h.end <= data.len(), "{h:?}");
+        assert!(
+            h.start >= end && h.start < h.end && h.end <= data.len(),
+            "{h:?}"
+        );
         end = h.end;
         let matched = &data[h.start..h.end];
         let targets = s.matcher.targets(h);
@@ -63,7 +66,10 @@ fuzz_target!(|data: &[u8]| {
         // A whole token: what surrounds a spelling that starts or ends with a token
         // byte is not one.
         if is_token_byte(matched[0]) && h.start > 0 {
-            assert!(!is_token_byte(data[h.start - 1]), "{h:?} starts inside a token");
+            assert!(
+                !is_token_byte(data[h.start - 1]),
+                "{h:?} starts inside a token"
+            );
         }
         if is_token_byte(matched[matched.len() - 1]) && h.end < data.len() {
             assert!(!is_token_byte(data[h.end]), "{h:?} ends inside a token");

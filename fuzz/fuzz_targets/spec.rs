@@ -17,8 +17,10 @@ fn fixtures() -> &'static (Loaded, NamedContexts) {
         let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 21).expect("date");
         let flags = include_str!("../../flags.yaml");
         let loaded = load_text(Path::new("flags.yaml"), "flags.yaml", flags, today);
-        let (contexts, _) =
-            decode_contexts("contexts.yaml", include_str!("../../fixtures/contexts.yaml"));
+        let (contexts, _) = decode_contexts(
+            "contexts.yaml",
+            include_str!("../../fixtures/contexts.yaml"),
+        );
         (loaded, contexts)
     })
 }
