@@ -2,7 +2,8 @@
 # Seeds each fuzz target's corpus (fuzz/corpus/TARGET, not committed) from the
 # repository's own files: flags files and fixtures for `load`, conditions and
 # contexts for `conditions`, code from the scan fixtures and the example service for
-# `scan`, spec files for `spec`. Run once before the first `cargo +nightly fuzz run`.
+# `scan`, spec files for `spec`, usage fixtures for `usage`, the cleanup fixtures
+# (behind a language byte) for `cleanup`. Run once before the first `cargo +nightly fuzz run`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seed() { # target, files...
@@ -23,6 +24,16 @@ printf 'userId=u-1;account.plan=pro;age=42\nemail: { ends_with: "@example.com", 
 { printf '{}\n'; cat fixtures/contexts.yaml; } > fuzz/corpus/conditions/seed-contexts
 seed scan $(find fixtures/scan examples/checkout-api -type f -size -64k | sort)
 seed spec flags.test.yaml $(find tests -name '*.yaml' -path '*flags*' | sort)
-for t in load conditions scan spec; do
+seed usage fixtures/usage/* $(find tests -path '*usage*' -type f -size -256k | sort)
+# `cleanup`: one byte picks the language (and the kept value), then the file.
+mkdir -p fuzz/corpus/cleanup
+i=0
+for lang in ts tsx js py go java kotlin ruby; do
+  for f in $(find "fixtures/cleanup/$lang" -type f ! -name flags.yaml | sort); do
+    { printf "\\$(printf '%03o' "$i")"; cat "$f"; } > "fuzz/corpus/cleanup/$(echo "$f" | tr / _)"
+  done
+  i=$((i + 1))
+done
+for t in load conditions scan spec usage cleanup; do
   echo "$t: $(ls fuzz/corpus/$t | wc -l) seeds"
 done

@@ -40,9 +40,10 @@ pub(crate) fn from_datetime(t: DateTime<Utc>) -> Option<Nanos> {
     t.timestamp_nanos_opt()
 }
 
-/// Midnight (UTC) at the start of a date.
-pub(crate) fn midnight(date: NaiveDate) -> Nanos {
-    i64::from(day_of_date(date)) * DAY_NANOS
+/// Midnight (UTC) at the start of a date, when it fits in nanoseconds since 1970
+/// (years 1678 to 2262).
+pub(crate) fn midnight(date: NaiveDate) -> Option<Nanos> {
+    i64::from(day_of_date(date)).checked_mul(DAY_NANOS)
 }
 
 /// RFC 3339 in UTC with as many fractional digits as the instant needs, so a summary
@@ -58,7 +59,7 @@ pub(crate) fn parse_time(text: &str) -> Result<Nanos, String> {
     if text.len() == 10 {
         let date = NaiveDate::parse_from_str(text, "%Y-%m-%d")
             .map_err(|_| format!("`{text}` is not a valid date (YYYY-MM-DD)"))?;
-        return Ok(midnight(date));
+        return midnight(date).ok_or_else(|| format!("`{text}` is out of range"));
     }
     let t = DateTime::parse_from_rfc3339(text)
         .map_err(|_| format!("`{text}` is not a date (YYYY-MM-DD) or an RFC 3339 time"))?;
@@ -73,22 +74,32 @@ mod tests {
     fn days_round_trip_through_dates() {
         let d = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
         assert_eq!(date_of_day(day_of_date(d)), d);
-        assert_eq!(day_of(midnight(d)), day_of_date(d));
-        assert_eq!(day_of(midnight(d) - 1), day_of_date(d) - 1);
+        assert_eq!(day_of(midnight(d).unwrap()), day_of_date(d));
+        assert_eq!(day_of(midnight(d).unwrap() - 1), day_of_date(d) - 1);
         assert_eq!(day_of_date(NaiveDate::from_ymd_opt(1970, 1, 1).unwrap()), 0);
     }
 
     #[test]
     fn times_parse_as_dates_or_rfc3339() {
         let d = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
-        assert_eq!(parse_time("2026-03-01"), Ok(midnight(d)));
+        assert_eq!(parse_time("2026-03-01"), midnight(d).ok_or_else(String::new));
         assert_eq!(
             parse_time("2026-03-01T02:00:00+02:00"),
-            Ok(midnight(d)),
+            midnight(d).ok_or_else(String::new),
             "offsets are converted to UTC"
         );
         assert!(parse_time("2026-02-30").is_err());
         assert!(parse_time("yesterday").is_err());
+    }
+
+    #[test]
+    fn dates_past_2262_are_errors_not_overflows() {
+        // Found by the `usage` fuzz target: a CSV summary dated 7564-03-08.
+        assert_eq!(
+            parse_time("7564-03-08"),
+            Err("`7564-03-08` is out of range".to_string())
+        );
+        assert!(parse_time("1500-01-01").is_err());
     }
 
     #[test]
