@@ -7,9 +7,10 @@
 //! in that window can leave the temporary file behind; the next replace of the same
 //! file deletes such leftovers ([`leftovers`]). Editors serialize on [`lock`].
 //!
-//! [`Fault`] lets tests fail each step on purpose, to prove that claim end to end;
-//! the binary reads it from the `FLAGCTL_TEST_FAULT` environment variable, which has
-//! no other effect than making a write fail.
+//! [`Fault`] lets tests fail each step on purpose, to prove that claim end to end.
+//! A binary built with the `fault-injection` feature (which only `cargo test` turns
+//! on) reads it from the `FLAGCTL_TEST_FAULT` environment variable; a shipped binary
+//! never looks at that variable.
 
 pub mod kind;
 pub mod leftovers;
@@ -56,11 +57,18 @@ impl Fault {
 
     /// The fault named by `FLAGCTL_TEST_FAULT`, if set (an unknown name fails the
     /// write before it starts, so a typo in a test cannot pass silently).
+    #[cfg(feature = "fault-injection")]
     pub fn from_env() -> Fault {
         match std::env::var(Self::ENV) {
             Ok(v) if !v.is_empty() => Fault::parse(&v).unwrap_or(Fault::Create),
             _ => Fault::None,
         }
+    }
+
+    /// Always [`Fault::None`]: built without the `fault-injection` feature.
+    #[cfg(not(feature = "fault-injection"))]
+    pub fn from_env() -> Fault {
+        Fault::None
     }
 }
 

@@ -1,6 +1,10 @@
 //! The one way flagctl spreads work over cores: scoped threads, one per item, with
 //! the first item done on the calling thread. A thread the operating system refuses
 //! is not an error: its item is done on the calling thread instead.
+//!
+//! The one exception is the usage reader (`usage/lines.rs`), which streams input of
+//! unknown length through a bounded queue to long-lived workers: a map over a known
+//! list of items cannot express that, but it sizes its pool with [`threads`] too.
 
 /// How many threads are worth starting: one per core, at most 8 (beyond that, memory
 /// bandwidth rather than cores limits every parallel job flagctl has).

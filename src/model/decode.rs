@@ -711,9 +711,7 @@ fn decode_segments(node: &Node, dec: &mut Decoder) -> Vec<Segment> {
 fn decode_flags(node: &Node, dec: &mut Decoder) -> Vec<Flag> {
     const PER_THREAD_MIN: usize = 1_000;
     let entries = keyed_entries(node, dec, &"flag");
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(8);
+    let threads = crate::par::threads();
     if threads < 2 || entries.len() < 2 * PER_THREAD_MIN {
         return entries
             .into_iter()
@@ -730,27 +728,8 @@ fn decode_flags(node: &Node, dec: &mut Decoder) -> Vec<Flag> {
             .collect();
         (flags, local.diagnostics)
     };
-    let results: Vec<(Vec<Flag>, Vec<Diagnostic>)> = std::thread::scope(|scope| {
-        // A thread the OS refuses is not an error: that part is decoded here instead.
-        let handles: Vec<_> = entries
-            .chunks(chunk)
-            .map(|part| {
-                std::thread::Builder::new()
-                    .spawn_scoped(scope, move || work(part))
-                    .map_err(|_| part)
-            })
-            .collect();
-        // A panic in a worker is a bug; re-raise it rather than silently lose flags.
-        handles
-            .into_iter()
-            .map(|h| match h {
-                Ok(handle) => handle
-                    .join()
-                    .unwrap_or_else(|e| std::panic::resume_unwind(e)),
-                Err(part) => work(part),
-            })
-            .collect()
-    });
+    let parts: Vec<&[(String, &Node, &Node)]> = entries.chunks(chunk).collect();
+    let results = crate::par::map(&parts, |part| work(part));
     let mut out = Vec::with_capacity(entries.len());
     for (flags, diagnostics) in results {
         out.extend(flags);

@@ -574,9 +574,7 @@ mod parallel {
         let starts: Vec<usize> = (0..body.len())
             .filter(|&i| is_child_key(body[i], indent))
             .collect();
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(8);
+        let threads = crate::par::threads();
         if threads < 2 || starts.len() < 2 * threads {
             return None;
         }
@@ -597,34 +595,25 @@ mod parallel {
                 outer.push_str(l);
             }
         }
-        let results: Vec<Option<Node>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = cuts
-                .windows(2)
-                .map(|w| {
-                    let lines = &body[w[0]..w[1]];
-                    let padding = first + w[0];
-                    std::thread::Builder::new().spawn_scoped(scope, move || {
-                        // Each worker vets its own lines, so the check costs no wall time.
-                        if !lines.iter().all(|l| self_contained(l)) {
-                            return None;
-                        }
-                        let mut piece = "\n".repeat(padding);
-                        for l in lines {
-                            piece.push_str(l);
-                        }
-                        let builder = Builder {
-                            base_depth: 1,
-                            ..Builder::default()
-                        };
-                        builder.run(&piece).ok()
-                    })
-                })
-                .collect();
-            // A refused thread or a failed piece sends the caller to the sequential parse.
-            handles
-                .into_iter()
-                .map(|h| h.ok().and_then(|h| h.join().ok().flatten()))
-                .collect()
+        let pieces: Vec<(usize, &[&str])> = cuts
+            .windows(2)
+            .map(|w| (first + w[0], &body[w[0]..w[1]]))
+            .collect();
+        // A failed piece sends the caller to the sequential parse.
+        let results = crate::par::map(&pieces, |&(padding, lines)| {
+            // Each worker vets its own lines, so the check costs no wall time.
+            if !lines.iter().all(|l| self_contained(l)) {
+                return None;
+            }
+            let mut piece = "\n".repeat(padding);
+            for l in lines {
+                piece.push_str(l);
+            }
+            let builder = Builder {
+                base_depth: 1,
+                ..Builder::default()
+            };
+            builder.run(&piece).ok()
         });
         let mut root = Builder::default().run(&outer).ok()?;
         let mut entries = Vec::new();

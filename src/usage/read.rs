@@ -20,14 +20,14 @@ use std::path::{Path, PathBuf};
 /// How to read.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Options {
-    /// Worker threads for line-based inputs; 0 = one per CPU.
+    /// Worker threads for line-based inputs; 0 = [`crate::par::threads`].
     pub threads: usize,
 }
 
 impl Options {
     fn threads(&self) -> usize {
         match self.threads {
-            0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            0 => crate::par::threads(),
             n => n,
         }
     }

@@ -82,7 +82,10 @@ mod tests {
     #[test]
     fn times_parse_as_dates_or_rfc3339() {
         let d = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
-        assert_eq!(parse_time("2026-03-01"), midnight(d).ok_or_else(String::new));
+        assert_eq!(
+            parse_time("2026-03-01"),
+            midnight(d).ok_or_else(String::new)
+        );
         assert_eq!(
             parse_time("2026-03-01T02:00:00+02:00"),
             midnight(d).ok_or_else(String::new),
