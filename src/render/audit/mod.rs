@@ -1,12 +1,13 @@
 //! The audit report: a terminal summary with a table per owner, Markdown for issues
-//! and pull requests, and a self-contained HTML page.
+//! and pull requests (fitted to a comment's size), and a self-contained HTML page.
 
+pub mod fit;
 pub mod html;
 pub mod markdown;
 
 use super::table::Table;
 use super::{Printer, Report};
-use crate::audit::{Audit, Candidate, Change, Keep, Plan};
+use crate::audit::{Added, Audit, Candidate, Change, Keep, Plan};
 use crate::text::value;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -65,7 +66,7 @@ impl Report for Audit {
                 if let Some(keep) = keep_text(plan) {
                     writeln!(out, "    keep: {keep}")?;
                 }
-                for e in &plan.edits {
+                for e in plan.lines() {
                     writeln!(out, "    {}  {}", p.paint.magenta(&e.display()), e.text)?;
                 }
                 writeln!(out, "    then: {}", plan.remove_command)?;
@@ -74,7 +75,7 @@ impl Report for Audit {
         if !self.undefined.is_empty() {
             writeln!(out)?;
             writeln!(out, "{}", p.paint.error("referenced but not defined"))?;
-            for u in &self.undefined {
+            for u in crate::audit::per_line(&self.undefined) {
                 let at = p.paint.magenta(&u.display());
                 writeln!(out, "  {}  {at}  {}", u.flag, u.text)?;
             }
@@ -83,7 +84,7 @@ impl Report for Audit {
     }
 
     fn markdown(&self, out: &mut dyn Write, _p: &Printer) -> io::Result<()> {
-        out.write_all(markdown::render(self).as_bytes())
+        out.write_all(markdown::render(self, markdown::MAX_CHARS).as_bytes())
     }
 
     fn html(&self, out: &mut dyn Write) -> io::Result<()> {
@@ -115,31 +116,37 @@ fn write_summary(out: &mut dyn Write, audit: &Audit, p: &Printer) -> io::Result<
         join(&s.findings)
     };
     writeln!(out, "findings: {findings}")?;
-    let changes = |v: &[Change]| {
-        if v.is_empty() {
-            "none".to_string()
-        } else {
-            v.iter()
-                .map(|c| c.flag.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
+    let added = match audit.added() {
+        Added::Unknown => changes(None),
+        Added::Adopted { on, flags } => {
+            format!("{flags} flags ({} was added on {on})", audit.file)
         }
+        Added::Flags(list) => changes(Some(list)),
     };
-    writeln!(
-        out,
-        "added in the last 30 days: {}",
-        changes(&s.added_last_30_days)
-    )?;
+    writeln!(out, "added in the last 30 days: {added}")?;
     writeln!(
         out,
         "removed in the last 30 days: {}",
-        changes(&s.removed_last_30_days)
+        changes(s.removed_last_30_days.as_deref())
     )?;
     if let Some(reason) = &audit.history_unavailable {
         let line = format!("git history unavailable: {reason}");
         writeln!(out, "{}", p.paint.dim(&line))?;
     }
     Ok(())
+}
+
+/// Flag changes in a summary line; `None`: no history to tell.
+fn changes(list: Option<&[Change]>) -> String {
+    match list {
+        None => "unknown (no history)".into(),
+        Some([]) => "none".into(),
+        Some(v) => v
+            .iter()
+            .map(|c| c.flag.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
 }
 
 /// The last evaluation of a flag in the usage data, as a date.
