@@ -23,10 +23,17 @@ pub struct List {
     pub head: String,
     /// The items, in the order they are kept.
     pub items: Vec<Block>,
-    /// The line that replaces left-out items; `{n}` is replaced by their number.
+    /// The line that replaces left-out items: see [`count`].
     pub more: String,
     /// Written after the items (and after the `more` line).
     pub tail: String,
+}
+
+/// `template` with `{n}` replaced by `n`, and `{s}` by an `s` unless `n` is one.
+fn count(template: &str, n: usize) -> String {
+    template
+        .replace("{n}", &n.to_string())
+        .replace("{s}", if n == 1 { "" } else { "s" })
 }
 
 /// Length in characters, which is what GitHub counts.
@@ -61,7 +68,7 @@ impl List {
 
     /// The line for `n` left-out items.
     fn more_line(&self, n: usize) -> String {
-        self.more.replace("{n}", &n.to_string())
+        count(&self.more, n)
     }
 
     /// The list in at most `cap` characters, if its head, tail and `more` line fit in
@@ -105,8 +112,8 @@ fn render_all(blocks: &[Block], cap: usize) -> String {
 
 /// The document in at most `max` characters: whole if it fits; else with the longest
 /// lists cut to a common cap; else (when even every list cut to nothing is too long)
-/// the leading blocks that fit, followed by `rest`, a line where `{n}` is the number of
-/// blocks left out. Only when `max` cannot even hold the first block is the text cut
+/// the leading blocks that fit, followed by `rest`, a line about the `{n}` blocks left
+/// out (see [`count`]). Only when `max` cannot even hold the first block is the text cut
 /// mid-block, at a line boundary.
 pub fn fit(blocks: &[Block], max: usize, rest: &str) -> String {
     let full: usize = blocks.iter().map(Block::full_len).sum();
@@ -134,7 +141,7 @@ pub fn fit(blocks: &[Block], max: usize, rest: &str) -> String {
 /// The leading blocks (lists as short as they get) that fit in `max` with the `rest`
 /// line after them.
 fn leading_blocks(blocks: &[Block], max: usize, rest: &str) -> String {
-    let rest_line = |n: usize| rest.replace("{n}", &n.to_string());
+    let rest_line = |n: usize| count(rest, n);
     let mut out = String::new();
     let mut used = 0;
     for (i, block) in blocks.iter().enumerate() {

@@ -9,6 +9,7 @@ mod chart;
 
 use crate::audit::{Added, Audit, Change, FindingBrief, FlagEntry, Location, per_line};
 use crate::diag::{Code, Severity};
+use crate::text::plural;
 use crate::usage::{DayCount, Window};
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -175,7 +176,8 @@ fn summary(s: &mut String, audit: &Audit) {
     let added = match audit.added() {
         Added::Unknown => changes(None),
         Added::Adopted { on, flags } => format!(
-            "{flags} flags (<code>{}</code> was added on {on})",
+            "{} (<code>{}</code> was added on {on})",
+            plural(flags, "flag"),
             escape(&audit.file)
         ),
         Added::Flags(list) => changes(Some(list)),
@@ -360,6 +362,15 @@ pub fn sparkline(window: &Window, daily: &[DayCount], total: u64) -> String {
     )
 }
 
+/// A code line as quoted in a plan, cut (the whole line in its tooltip) when it is
+/// very long.
+fn snippet(line: &str) -> String {
+    match super::clip(line) {
+        (all, false) => format!("<code>{}</code>", escape(all)),
+        (cut, true) => format!("<code title=\"{}\">{}</code> …", escape(line), escape(cut)),
+    }
+}
+
 /// Text with code marked by backticks (finding messages, actions) as HTML.
 fn prose(message: &str) -> String {
     let parts: Vec<&str> = message.split('`').collect();
@@ -400,11 +411,7 @@ fn plans(s: &mut String, audit: &Audit) {
 fn plan(s: &mut String, f: &FlagEntry) {
     let Some(p) = &f.plan else { return };
     let lines = p.lines();
-    let places = match lines.len() {
-        0 => "no code to edit".to_string(),
-        1 => "1 place to edit".to_string(),
-        n => format!("{n} places to edit"),
-    };
+    let places = super::places(lines.len());
     let _ = write!(
         s,
         "<details class=\"plan\" id=\"plan-{}\"><summary><code>{}</code> {} <span class=\"muted\">· {places}</span></summary>",
@@ -429,9 +436,9 @@ fn plan(s: &mut String, f: &FlagEntry) {
     for e in lines {
         let _ = write!(
             s,
-            "<li><code>{}</code> <code>{}</code></li>",
+            "<li><code>{}</code> {}</li>",
             escape(&e.display()),
-            escape(&e.text)
+            snippet(&e.text)
         );
     }
     let _ = writeln!(
@@ -450,10 +457,10 @@ fn undefined(s: &mut String, locations: &[Location]) {
     for u in per_line(locations) {
         let _ = write!(
             s,
-            "<li><code>{}</code> at <code>{}</code>: <code>{}</code></li>",
+            "<li><code>{}</code> at <code>{}</code>: {}</li>",
             escape(&u.flag),
             escape(&u.display()),
-            escape(&u.text)
+            snippet(&u.text)
         );
     }
     s.push_str("</ul>\n");

@@ -12,6 +12,7 @@ use super::html::escape;
 use crate::audit::{Added, Audit, Change, FlagEntry, Location, per_line};
 use crate::lifecycle::Source;
 use crate::render::markdown::{cell, code, table, text};
+use crate::text::plural;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -19,12 +20,9 @@ use std::fmt::Write;
 /// room for a line of the user's own.
 pub const MAX_CHARS: usize = 65_000;
 
-/// Longest code line quoted in a checklist item; longer ones (minified code) are cut.
-const SNIPPET_CHARS: usize = 120;
-
 /// Renders the report in at most `max_chars` characters.
 pub fn render(audit: &Audit, max_chars: usize) -> String {
-    let rest = "\n_{n} more sections left out to fit the report in `--max-chars`; \
+    let rest = "\n_{n} more section{s} left out to fit the report in `--max-chars`; \
                 `--owner OWNER` gives one team's part, `--format html` or `--format json` \
                 the whole report._\n";
     fit(&blocks(audit), max_chars, rest)
@@ -58,7 +56,7 @@ fn blocks(audit: &Audit) -> Vec<Block> {
             head: format!("### {}\n\n", text(&section.owner)),
             items: plans,
             more: format!(
-                "_{{n}} more cleanup plans left out to fit; {} or `--format html` shows them._\n\n",
+                "_{{n}} more cleanup plan{{s}} left out to fit; {}, `--format html` or `--format json` shows them all._\n\n",
                 code(&owner_arg(&section.owner))
             ),
             tail: String::new(),
@@ -82,9 +80,9 @@ fn intro(audit: &Audit) -> String {
         .unwrap_or_default();
     let _ = writeln!(
         s,
-        "Flags file {}{service}: **{} flags**, health **{}%** (100 minus the share of flags with a stale finding).\n",
+        "Flags file {}{service}: **{}**, health **{}%** (100 minus the share of flags with a stale finding).\n",
         code(&audit.file),
-        sum.flags,
+        plural(sum.flags, "flag"),
         sum.health
     );
     if let Some(reason) = &audit.history_unavailable {
@@ -113,7 +111,8 @@ fn added(audit: &Audit) -> Block {
     match audit.added() {
         Added::Unknown => changes(LABEL, None),
         Added::Adopted { on, flags } => Block::Text(format!(
-            "- {LABEL}: {flags} flags ({} was added on {on})\n",
+            "- {LABEL}: {} ({} was added on {on})\n",
+            plural(flags, "flag"),
             code(&audit.file)
         )),
         Added::Flags(list) => changes(LABEL, Some(list)),
@@ -211,7 +210,7 @@ fn owner_table(owner: &str, flags: &[FlagEntry], usage: bool) -> Block {
             .map(|f| Block::Text(table_row(&row(f, usage))))
             .collect(),
         more: format!(
-            "\n_{{n}} more flags left out to fit; {} or `--format html` shows them all._\n",
+            "\n_{{n}} more flag{{s}} left out to fit; {}, `--format html` or `--format json` shows them all._\n",
             code(&owner_arg(owner))
         ),
         tail: "\n".into(),
@@ -283,11 +282,10 @@ fn prose(message: &str) -> String {
 
 /// A code line as quoted in a checklist, cut when it is very long.
 fn snippet(line: &str) -> String {
-    if line.chars().count() <= SNIPPET_CHARS {
-        return code(line);
+    match super::clip(line) {
+        (all, false) => code(all),
+        (cut, true) => format!("{} …", code(cut)),
     }
-    let cut: String = line.chars().take(SNIPPET_CHARS).collect();
-    format!("{} …", code(&cut))
 }
 
 /// One flag's cleanup plan, collapsed: findings, action and what to keep, then a
@@ -296,11 +294,7 @@ fn plan(f: &FlagEntry) -> Option<Block> {
     let p = f.plan.as_ref()?;
     let lines = p.lines();
     let kinds: Vec<&str> = f.findings.iter().map(|x| x.kind.as_str()).collect();
-    let places = match lines.len() {
-        0 => "no code to edit".to_string(),
-        1 => "1 place to edit".to_string(),
-        n => format!("{n} places to edit"),
-    };
+    let places = super::places(lines.len());
     let mut head = format!(
         "<details><summary><code>{}</code>: {} · {places}</summary>\n\n",
         escape(&f.flag),
@@ -328,7 +322,7 @@ fn plan(f: &FlagEntry) -> Option<Block> {
         head,
         items,
         more: format!(
-            "- {{n}} more places left out to fit; {} lists them all\n",
+            "- {{n}} more place{{s}} left out to fit; {} lists them all\n",
             code(&format!("flagctl scan --flag {}", f.flag))
         ),
         tail: format!(
@@ -356,4 +350,34 @@ fn undefined(locations: &[Location]) -> Block {
         more: "- {n} more left out to fit; `--format json` lists them all\n".into(),
         tail: "\n".into(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_keep_their_code_spans_and_escape_the_rest() {
+        assert_eq!(
+            prose("flag `a|b` is *not* used"),
+            "flag `a|b` is \\*not\\* used"
+        );
+        // An unpaired backtick cannot open a code span: it is shown as is.
+        assert_eq!(prose("it's `odd"), "it's \\`odd");
+    }
+
+    #[test]
+    fn owner_hints_are_quoted_for_the_shell_when_needed() {
+        assert_eq!(owner_arg("checkout-team"), "--owner checkout-team");
+        assert_eq!(owner_arg("(no owner)"), "--owner '(no owner)'");
+        assert_eq!(owner_arg("it's us"), "--owner 'it'\\''s us'");
+    }
+
+    #[test]
+    fn long_code_lines_are_cut_in_checklists() {
+        let line = "x".repeat(500);
+        let s = snippet(&line);
+        assert!(s.ends_with("` …"), "{s}");
+        assert_eq!(s.chars().count(), super::super::SNIPPET_CHARS + 4);
+    }
 }

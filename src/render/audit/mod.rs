@@ -8,7 +8,7 @@ pub mod markdown;
 use super::table::Table;
 use super::{Printer, Report};
 use crate::audit::{Added, Audit, Candidate, Change, Keep, Plan};
-use crate::text::value;
+use crate::text::{plural, value};
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
@@ -99,8 +99,10 @@ fn write_summary(out: &mut dyn Write, audit: &Audit, p: &Printer) -> io::Result<
     writeln!(out, "{}", p.paint.bold(&title))?;
     writeln!(
         out,
-        "{} flags in {}, health {}%",
-        s.flags, audit.file, s.health
+        "{} in {}, health {}%",
+        plural(s.flags, "flag"),
+        audit.file,
+        s.health
     )?;
     let join = |m: &BTreeMap<String, usize>| {
         m.iter()
@@ -119,7 +121,11 @@ fn write_summary(out: &mut dyn Write, audit: &Audit, p: &Printer) -> io::Result<
     let added = match audit.added() {
         Added::Unknown => changes(None),
         Added::Adopted { on, flags } => {
-            format!("{flags} flags ({} was added on {on})", audit.file)
+            format!(
+                "{} ({} was added on {on})",
+                plural(flags, "flag"),
+                audit.file
+            )
         }
         Added::Flags(list) => changes(Some(list)),
     };
@@ -134,6 +140,26 @@ fn write_summary(out: &mut dyn Write, audit: &Audit, p: &Printer) -> io::Result<
         writeln!(out, "{}", p.paint.dim(&line))?;
     }
     Ok(())
+}
+
+/// Longest code line quoted in a plan, in characters.
+pub(super) const SNIPPET_CHARS: usize = 120;
+
+/// A code line as quoted in a plan: a very long one (minified code) is cut, and the
+/// flag says so.
+pub(super) fn clip(line: &str) -> (&str, bool) {
+    match line.char_indices().nth(SNIPPET_CHARS) {
+        Some((end, _)) => (&line[..end], true),
+        None => (line, false),
+    }
+}
+
+/// How many lines of code a cleanup plan edits, in words.
+pub(super) fn places(n: usize) -> String {
+    match n {
+        0 => "no code to edit".into(),
+        n => format!("{} to edit", plural(n, "place")),
+    }
 }
 
 /// Flag changes in a summary line; `None`: no history to tell.
