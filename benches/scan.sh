@@ -18,6 +18,9 @@
 #              `cargo install ripgrep` when missing)
 #   RG_TIMEOUT seconds after which one rg run is abandoned (default 900); ripgrep 13
 #              needs minutes at N = 10,000, so the ratio is then an upper bound
+#   BASELINE   another flagctl binary (e.g. a release build of an older commit): each
+#              size is also run with it, interleaved, and the ratio flagctl/baseline of
+#              wall and CPU time is reported (how much a change costs the scan)
 #   REAL_DIR   real third-party code to scan (default ~/.cargo/registry/src);
 #              scanned with the N = 1,000 flag file plus four flags whose spellings
 #              are common in Rust code (serde_json, proc_macro, no_std, async_trait)
@@ -107,6 +110,18 @@ bench() {
     if awk "BEGIN{exit !($w < $best_r)}"; then best_r=$w; cpu_r=$(awk "BEGIN{print $u+$s}"); fi
     [ "$m" -gt "$rss_r" ] && rss_r=$m
   done
+  if [ -n "${BASELINE:-}" ]; then
+    local best_b=999999 cpu_b="" best_n=999999 cpu_n=""
+    for _ in $(seq "$REPS"); do
+      read -r w u s m < <(run "$BASELINE" "${fc[@]}")
+      if awk "BEGIN{exit !($w < $best_b)}"; then best_b=$w; cpu_b=$(awk "BEGIN{print $u+$s}"); fi
+      read -r w u s m < <(run "$FLAGCTL" "${fc[@]}")
+      if awk "BEGIN{exit !($w < $best_n)}"; then best_n=$w; cpu_n=$(awk "BEGIN{print $u+$s}"); fi
+    done
+    say "$(printf '%-12s flagctl %7.2fs (cpu %6ss) | baseline %7.2fs (cpu %6ss) | flagctl/baseline wall %s, cpu %s' \
+      "$name" "$best_n" "$cpu_n" "$best_b" "$cpu_b" \
+      "$(awk "BEGIN{printf \"%.2f\", $best_n / $best_b}")" "$(awk "BEGIN{printf \"%.2f\", $cpu_n / $cpu_b}")")"
+  fi
   local ratio
   ratio=$(awk "BEGIN{printf \"%.2f\", $best_f / $best_r}")
   if [ "$r_timeout" = 1 ]; then

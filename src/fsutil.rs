@@ -1,12 +1,19 @@
 //! Replacing a file so that it is never seen half-written: the new contents go to a
 //! temporary file in the same directory (so the final rename stays on one file
-//! system and is atomic), are flushed to disk, get the original's permissions, and
-//! only then are renamed over the original. Any failure before the rename leaves the
-//! original untouched and removes the temporary file (`tempfile` deletes it on drop).
+//! system and is atomic), get the original's owner (where permitted) and
+//! permissions, are flushed to disk, and only then are renamed over the original;
+//! the directory is flushed too. Any failure before the rename leaves the original
+//! untouched and removes the temporary file (`tempfile` deletes it on drop). A kill
+//! in that window can leave the temporary file behind; the next replace of the same
+//! file deletes such leftovers ([`leftovers`]). Editors serialize on [`lock`].
 //!
 //! [`Fault`] lets tests fail each step on purpose, to prove that claim end to end;
 //! the binary reads it from the `FLAGCTL_TEST_FAULT` environment variable, which has
 //! no other effect than making a write fail.
+
+pub mod kind;
+pub mod leftovers;
+pub mod lock;
 
 use std::io::Write;
 use std::path::Path;
@@ -79,21 +86,33 @@ fn injected(step: &str) -> WriteError {
     }
 }
 
+/// What [`replace`] does with a file that has other hard links: a rename gives the
+/// path a new file, and the other names keep the old content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Links {
+    /// Refuse, saying so (the default of `new` and `remove`).
+    Refuse,
+    /// Replace anyway (`--force`): the other names keep the old content.
+    Break,
+}
+
 /// Atomically replaces the file at `path` with `contents`, provided it still holds
 /// `expected` (what the edit was computed from): a file changed by someone else in
 /// the meantime is left alone rather than overwritten. A symlink is followed, so the
-/// link stays a link.
+/// link stays a link; a file with other hard links is refused unless `links` is
+/// [`Links::Break`].
 pub fn replace(
     path: &Path,
     expected: &[u8],
     contents: &[u8],
+    links: Links,
     fault: Fault,
 ) -> Result<(), WriteError> {
     let target = std::fs::canonicalize(path).map_err(fail("resolving its path"))?;
     let dir = target.parent().unwrap_or(Path::new("."));
-    let permissions = std::fs::metadata(&target)
-        .map_err(fail("reading its permissions"))?
-        .permissions();
+    let meta = std::fs::metadata(&target).map_err(fail("reading its permissions"))?;
+    let permissions = meta.permissions();
+    check_links(&meta, links)?;
     if permissions.readonly() {
         return Err(WriteError {
             step: "checking its permissions".into(),
@@ -106,6 +125,7 @@ pub fn replace(
     let name = target
         .file_name()
         .map_or_else(|| "flags".into(), |n| n.to_string_lossy().into_owned());
+    leftovers::remove(&target, leftovers::MIN_AGE, std::time::SystemTime::now());
     let creating = format!("creating a temporary file in {}", dir.display());
     if fault == Fault::Create {
         return Err(injected(&creating));
@@ -127,6 +147,8 @@ pub fn replace(
     if fault == Fault::Permissions {
         return Err(injected("copying the file's permissions"));
     }
+    // Owner first: changing the owner may clear set-id bits the mode then restores.
+    copy_owner(tmp.as_file(), &meta);
     tmp.as_file()
         .set_permissions(permissions)
         .map_err(fail("copying the file's permissions"))?;
@@ -159,30 +181,114 @@ pub fn replace(
     Ok(())
 }
 
-/// What a path that is not a regular file is, for messages: `a directory`, `a FIFO`.
-pub fn kind_of(meta: &std::fs::Metadata) -> &'static str {
-    let t = meta.file_type();
-    if t.is_dir() {
-        return "a directory";
-    }
+/// Refuses a file with other hard links unless told to break them.
+fn check_links(meta: &std::fs::Metadata, links: Links) -> Result<(), WriteError> {
     #[cfg(unix)]
     {
-        use std::os::unix::fs::FileTypeExt;
-        if t.is_fifo() {
-            return "a FIFO";
-        }
-        if t.is_char_device() || t.is_block_device() {
-            return "a device";
-        }
-        if t.is_socket() {
-            return "a socket";
+        use std::os::unix::fs::MetadataExt;
+        let n = meta.nlink();
+        if n > 1 && links == Links::Refuse {
+            return Err(WriteError {
+                step: "checking its hard links".into(),
+                source: std::io::Error::other(format!(
+                    "it has {n} hard links, and replacing it would leave the other {} with the old content; pass --force to replace it anyway",
+                    if n == 2 {
+                        "name".to_string()
+                    } else {
+                        format!("{} names", n - 1)
+                    }
+                )),
+            });
         }
     }
-    if t.is_file() {
-        "a file"
-    } else {
-        "not a regular file"
+    #[cfg(not(unix))]
+    let _ = (meta, links);
+    Ok(())
+}
+
+/// Gives the temporary file the original's owner and group, where permitted: only
+/// root may give a file away, while an owner may still set a group it belongs to.
+/// Best effort: a file system without owners must not stop the edit.
+fn copy_owner(tmp: &std::fs::File, original: &std::fs::Metadata) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{MetadataExt, fchown};
+        let Ok(now) = tmp.metadata() else { return };
+        if (now.uid(), now.gid()) == (original.uid(), original.gid()) {
+            return;
+        }
+        if fchown(tmp, Some(original.uid()), Some(original.gid())).is_err() {
+            let _ = fchown(tmp, None, Some(original.gid()));
+        }
     }
+    #[cfg(not(unix))]
+    let _ = (tmp, original);
+}
+
+/// One file of [`replace_all`]: where, what was read, what to write, and its name in
+/// messages.
+#[derive(Debug, Clone)]
+pub struct Replacement {
+    /// The file.
+    pub path: std::path::PathBuf,
+    /// Its name in messages.
+    pub display: String,
+    /// What was read (the write is refused if the file changed since).
+    pub old: String,
+    /// What to write.
+    pub new: String,
+}
+
+/// Why [`replace_all`] failed: the file and the step. Every file written before it
+/// was restored.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot write {file}: {source}; no file was changed")]
+pub struct ReplaceAllError {
+    /// The file that could not be written.
+    pub file: String,
+    /// The step that failed.
+    pub source: WriteError,
+}
+
+/// [`replace`]s every file, in order; if one fails, the files already written get their
+/// old text back, so the change is all or nothing. `fault` applies to the last file
+/// (flags.yaml, which `cleanup` writes last), which lets tests fail a write after
+/// others succeeded.
+pub fn replace_all(
+    files: &[Replacement],
+    links: Links,
+    fault: Fault,
+) -> Result<(), ReplaceAllError> {
+    let mut done: Vec<&Replacement> = Vec::new();
+    for (i, w) in files.iter().enumerate() {
+        if w.old == w.new {
+            continue;
+        }
+        let f = if i + 1 == files.len() {
+            fault
+        } else {
+            Fault::None
+        };
+        if let Err(source) = replace(&w.path, w.old.as_bytes(), w.new.as_bytes(), links, f) {
+            for d in done.iter().rev() {
+                // Best effort: the file holds what this run wrote, so this succeeds
+                // unless the disk itself went away.
+                let _ = replace(
+                    &d.path,
+                    d.new.as_bytes(),
+                    d.old.as_bytes(),
+                    Links::Break,
+                    Fault::None,
+                );
+            }
+            return Err(ReplaceAllError {
+                file: w.display.clone(),
+                source,
+            });
+        }
+        done.push(w);
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -216,11 +322,11 @@ mod tests {
         ];
         for fault in faults {
             std::fs::write(&path, &old).expect("write");
-            let err = replace(&path, &old, &new, fault).expect_err("fault");
+            let err = replace(&path, &old, &new, Links::Refuse, fault).expect_err("fault");
             assert_eq!(std::fs::read(&path).expect("read"), old, "{fault:?}: {err}");
             assert_eq!(entries(dir.path()), ["flags.yaml"], "{fault:?}");
         }
-        replace(&path, &old, &new, Fault::None).expect("write");
+        replace(&path, &old, &new, Links::Refuse, Fault::None).expect("write");
         assert_eq!(std::fs::read(&path).expect("read"), new);
         assert_eq!(entries(dir.path()), ["flags.yaml"]);
     }
@@ -230,7 +336,8 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("flags.yaml");
         std::fs::write(&path, "changed by someone else").expect("write");
-        let err = replace(&path, b"what we read", b"new", Fault::None).expect_err("changed");
+        let err = replace(&path, b"what we read", b"new", Links::Refuse, Fault::None)
+            .expect_err("changed");
         assert!(
             err.to_string()
                 .contains("changed while flagctl was editing"),
@@ -252,7 +359,7 @@ mod tests {
         std::fs::write(&real, "old").expect("write");
         std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o640)).expect("chmod");
         std::os::unix::fs::symlink(&real, &link).expect("symlink");
-        replace(&link, b"old", b"new", Fault::None).expect("write");
+        replace(&link, b"old", b"new", Links::Refuse, Fault::None).expect("write");
         assert!(
             std::fs::symlink_metadata(&link)
                 .expect("meta")
@@ -264,10 +371,87 @@ mod tests {
         assert_eq!(mode & 0o777, 0o640);
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn hard_links_are_refused_unless_broken() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("flags.yaml");
+        let other = dir.path().join("other.yaml");
+        std::fs::write(&path, "old").expect("write");
+        std::fs::hard_link(&path, &other).expect("link");
+        let err = replace(&path, b"old", b"new", Links::Refuse, Fault::None).expect_err("refused");
+        assert!(err.to_string().contains("2 hard links"), "{err}");
+        assert!(err.to_string().contains("--force"), "{err}");
+        assert_eq!(std::fs::read(&path).expect("read"), b"old");
+        replace(&path, b"old", b"new", Links::Break, Fault::None).expect("forced");
+        assert_eq!(std::fs::read(&path).expect("read"), b"new");
+        assert_eq!(std::fs::read(&other).expect("read"), b"old");
+    }
+
+    /// As root, the replaced file keeps its owner and group (it used to become
+    /// root's); as anyone else the test has nothing to show and says so.
+    #[cfg(unix)]
+    #[test]
+    fn keeps_owner_and_group() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("flags.yaml");
+        std::fs::write(&path, "old").expect("write");
+        if std::os::unix::fs::chown(&path, Some(1234), Some(5678)).is_err() {
+            println!("skipped: not permitted to give a file away (not root)");
+            return;
+        }
+        replace(&path, b"old", b"new", Links::Refuse, Fault::None).expect("write");
+        let meta = std::fs::metadata(&path).expect("meta");
+        assert_eq!((meta.uid(), meta.gid()), (1234, 5678));
+        assert_eq!(std::fs::read(&path).expect("read"), b"new");
+    }
+
+    #[test]
+    fn old_leftovers_are_removed_by_the_next_replace() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("flags.yaml");
+        std::fs::write(&path, "old").expect("write");
+        let stale = dir.path().join(".flags.yaml.k1ll3d.tmp");
+        let fresh = dir.path().join(".flags.yaml.4l1v3.tmp");
+        std::fs::write(&stale, "half").expect("write");
+        std::fs::write(&fresh, "half").expect("write");
+        let old = std::time::SystemTime::now() - std::time::Duration::from_secs(120);
+        std::fs::File::options()
+            .write(true)
+            .open(&stale)
+            .and_then(|f| f.set_modified(old))
+            .expect("age it");
+        replace(&path, b"old", b"new", Links::Refuse, Fault::None).expect("write");
+        assert!(!stale.exists());
+        assert!(fresh.exists());
+    }
+
     #[test]
     fn fault_names() {
         assert_eq!(Fault::parse("write:12"), Some(Fault::Write(12)));
         assert_eq!(Fault::parse("rename"), Some(Fault::Rename));
         assert_eq!(Fault::parse("bogus"), None);
+    }
+
+    #[test]
+    fn a_failed_replace_all_restores_the_files_written_before() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let a = dir.path().join("a.ts");
+        let b = dir.path().join("flags.yaml");
+        std::fs::write(&a, "old a").expect("write");
+        std::fs::write(&b, "old b").expect("write");
+        let w = |p: &std::path::PathBuf, old: &str, new: &str| Replacement {
+            path: p.clone(),
+            display: "x".into(),
+            old: old.into(),
+            new: new.into(),
+        };
+        let files = [w(&a, "old a", "new a"), w(&b, "old b", "new b")];
+        replace_all(&files, Links::Refuse, Fault::Rename).expect_err("fault");
+        assert_eq!(std::fs::read_to_string(&a).expect("a"), "old a");
+        assert_eq!(std::fs::read_to_string(&b).expect("b"), "old b");
+        replace_all(&files, Links::Refuse, Fault::None).expect("write");
+        assert_eq!(std::fs::read_to_string(&a).expect("a"), "new a");
     }
 }

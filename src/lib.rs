@@ -28,6 +28,7 @@
 
 pub mod audit;
 pub mod changes;
+pub mod cleanup;
 pub mod diag;
 pub mod error;
 pub mod eval;
@@ -41,5 +42,6 @@ pub mod par;
 pub mod render;
 pub mod scan;
 pub mod suggest;
+pub mod syntax;
 pub mod text;
 pub mod usage;

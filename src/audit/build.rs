@@ -8,7 +8,7 @@ use crate::git::{Change as GitChange, FileHistory};
 use crate::lifecycle::keep::{self, Candidate, Decision, Keep};
 use crate::lifecycle::{self, CodeRef, Facts, Finding};
 use crate::model::{Flag, FlagsFile};
-use crate::scan::{Reference, Undefined};
+use crate::scan::{Nested, Reference, Undefined};
 use crate::usage::{DayCount, FlagUsage, Usage};
 use std::collections::{BTreeSet, HashMap};
 
@@ -35,18 +35,29 @@ pub struct Refs {
     pub undefined: Vec<Undefined>,
     /// Root label => the service it belongs to (`None`: the flags file's own service).
     pub services: HashMap<String, Option<String>>,
+    /// Checks nested in another flag's branch, `root`s set to the root's label.
+    pub nested: Vec<Nested>,
+}
+
+/// One scan's records under one root.
+pub struct Records {
+    /// References.
+    pub references: Vec<Reference>,
+    /// Undefined keys.
+    pub undefined: Vec<Undefined>,
+    /// Nested checks.
+    pub nested: Vec<Nested>,
 }
 
 impl Refs {
     /// Adds one scan's records under `label`; `service` is `None` for code of the
     /// flags file's own service.
-    pub fn add(
-        &mut self,
-        label: &str,
-        service: Option<String>,
-        references: Vec<Reference>,
-        undefined: Vec<Undefined>,
-    ) {
+    pub fn add(&mut self, label: &str, service: Option<String>, records: Records) {
+        let Records {
+            references,
+            undefined,
+            nested,
+        } = records;
         if !self.roots.iter().any(|r| r == label) {
             self.roots.push(label.to_string());
         }
@@ -54,6 +65,11 @@ impl Refs {
         self.references.extend(references.into_iter().map(|mut r| {
             r.root = label.to_string();
             r
+        }));
+        self.nested.extend(nested.into_iter().map(|mut n| {
+            n.inner.root = label.to_string();
+            n.outer.root = label.to_string();
+            n
         }));
         self.undefined.extend(undefined.into_iter().map(|mut u| {
             u.root = label.to_string();
@@ -102,6 +118,7 @@ pub fn build(input: &Inputs) -> Audit {
         input.display,
         &input.refs.code_refs(),
     ));
+    findings.extend(lifecycle::nested_findings(file, &input.refs.nested));
     findings.extend(input.usage_findings.iter().cloned());
     let mut by_flag: HashMap<&str, Vec<&Finding>> = HashMap::new();
     for f in &findings {
@@ -332,6 +349,7 @@ fn plan(
     if edits.is_empty() {
         return Some(Plan {
             action: "Delete the flag from flags.yaml: no code uses it.".into(),
+            cleanup_command: None,
             keep: None,
             kept: None,
             candidates: Vec::new(),
@@ -348,6 +366,7 @@ fn plan(
             action: format!(
                 "Remove the flag and keep the code path that serves {what}: production has served nothing else lately."
             ),
+            cleanup_command: cleanup_command(&flag.key, Some(keep), Some(&kept)),
             keep: Some(keep),
             kept: Some(kept),
             candidates: Vec::new(),
@@ -402,10 +421,41 @@ fn plan(
     };
     Some(Plan {
         action,
+        cleanup_command: cleanup_command(key, keep, kept.as_ref()),
         keep,
         kept,
         candidates,
         edits,
         remove_command,
     })
+}
+
+/// The `flagctl cleanup` command that rewrites the code to keep `kept`: `--keep on` or
+/// `off` when that is the value, else the value itself (a variant name, or JSON).
+fn cleanup_command(key: &str, keep: Option<Keep>, kept: Option<&Candidate>) -> Option<String> {
+    let keep = keep?;
+    let value = match kept {
+        Some(Candidate {
+            variant: Some(v), ..
+        }) => v.clone(),
+        Some(Candidate {
+            value: serde_json::Value::Bool(_),
+            ..
+        })
+        | None => keep.as_str().to_string(),
+        Some(c) => shell_word(&c.value.to_string()),
+    };
+    Some(format!("flagctl cleanup {key} --keep {value}"))
+}
+
+/// `text` quoted for a POSIX shell when it holds anything but plain word characters.
+fn shell_word(text: &str) -> String {
+    if text
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':' | '/'))
+    {
+        text.to_string()
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
+    }
 }

@@ -3,12 +3,12 @@
 //! service it belongs to, and git history; then [`build`](super::build::build)s the
 //! report.
 
-use super::build::{Inputs, Refs, build};
+use super::build::{Inputs, Records, Refs, build};
 use super::{Audit, Location};
 use crate::error::{Error, Result};
 use crate::lifecycle::gather::{self, Sources};
 use crate::model::Loaded;
-use crate::scan::{self, Reference, Root, ScanOptions, ScanResult, Undefined};
+use crate::scan::{self, Root, ScanOptions, ScanResult};
 use crate::suggest::did_you_mean;
 use crate::usage::Usage;
 use std::collections::HashMap;
@@ -54,15 +54,13 @@ pub fn collect(
         notes.extend(result.warnings());
         for (root, label, named) in labelled(&result, &names, None) {
             let service = if named { service_of(&label) } else { None };
-            let (r, u) = records_of(&result, &root);
-            refs.add(&label, service, r, u);
+            refs.add(&label, service, records_of(&result, &root));
         }
     }
     for path in &opts.refs {
         let result = read_refs(path)?;
         for (root, label, _) in labelled(&result, &names, Some(path)) {
-            let (r, u) = records_of(&result, &root);
-            refs.add(&label, service_of(&label), r, u);
+            refs.add(&label, service_of(&label), records_of(&result, &root));
         }
     }
     let history = src.history();
@@ -184,19 +182,25 @@ fn labelled(
         .collect()
 }
 
-fn records_of(result: &ScanResult, root: &str) -> (Vec<Reference>, Vec<Undefined>) {
-    (
-        result
+fn records_of(result: &ScanResult, root: &str) -> Records {
+    Records {
+        references: result
             .references
             .iter()
             .filter(|r| r.root == root)
             .cloned()
             .collect(),
-        result
+        undefined: result
             .undefined
             .iter()
             .filter(|u| u.root == root)
             .cloned()
             .collect(),
-    )
+        nested: result
+            .nested
+            .iter()
+            .filter(|n| n.inner.root == root)
+            .cloned()
+            .collect(),
+    }
 }

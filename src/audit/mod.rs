@@ -175,6 +175,10 @@ pub struct Plan {
     pub edits: Vec<Location>,
     /// The command to run last, once the code no longer uses the flag.
     pub remove_command: String,
+    /// The command that rewrites the code and removes the flag in one step, when the
+    /// value to keep is decided.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cleanup_command: Option<String>,
 }
 
 impl Plan {
@@ -214,6 +218,10 @@ pub struct Location {
     pub flag: String,
     /// The line's text (trimmed).
     pub text: String,
+    /// What the reference does (`check`, `definition`, `gate`, `mention`): a cleanup
+    /// edits the first three automatically and lists mentions for review.
+    #[serde(default)]
+    pub role: crate::scan::Role,
 }
 
 impl Location {
@@ -236,6 +244,7 @@ impl From<&crate::scan::Reference> for Location {
             column: crate::diag::Pos::saturating(r.line, r.column).column,
             flag: r.flag.clone(),
             text: r.text.trim().to_string(),
+            role: r.role,
         }
     }
 }
@@ -249,6 +258,7 @@ impl From<&crate::scan::Undefined> for Location {
             column: crate::diag::Pos::saturating(u.line, u.column).column,
             flag: u.key.clone(),
             text: u.text.trim().to_string(),
+            role: crate::scan::Role::Check,
         }
     }
 }

@@ -2,6 +2,7 @@
 //! fields it changed, following renames of flags.yaml.
 
 use super::{FieldChange, RawFile, diff_flag};
+use crate::diag::{Code, Pos};
 use crate::error::{Error, Result};
 use crate::git::{Change, Repo};
 use crate::model::Loaded;
@@ -74,7 +75,7 @@ pub fn flag_log(loaded: &Loaded, rev: Option<&str>, key: &str) -> Result<FlagLog
     let history = repo.history(rev, &rel)?;
     let mut commits: Vec<Entry> = Vec::new();
     if rev.is_none() {
-        commits.extend(uncommitted(loaded, &history, &rel, key));
+        commits.extend(uncommitted(loaded, &history, &rel, key)?);
     }
     if let Some(h) = history.flag(key) {
         for ev in h.events.iter().rev() {
@@ -117,15 +118,39 @@ pub fn flag_log(loaded: &Loaded, rev: Option<&str>, key: &str) -> Result<FlagLog
     })
 }
 
+/// The flags of the work-tree file. One that does not parse stops the command (exit
+/// 2, naming the file and the place), as `diff` and `stale` do: read as "no flags",
+/// it would report every flag as removed in uncommitted changes.
+fn working_flags(loaded: &Loaded) -> Result<RawFile> {
+    let invalid = |pos: Pos, message: String| Error::Invalid {
+        file: loaded.display.clone(),
+        line: pos.line,
+        column: pos.column,
+        message,
+    };
+    // The loader keeps no text for a file it could not take as text (not UTF-8, too
+    // large); its diagnostic says why. (An empty text is otherwise an empty file.)
+    if loaded.text.is_empty() {
+        if let Some(d) = loaded
+            .diagnostics
+            .iter()
+            .find(|d| matches!(d.code, Code::NotUtf8 | Code::ResourceLimit))
+        {
+            return Err(invalid(d.pos(), d.message.clone()));
+        }
+    }
+    RawFile::parse(&loaded.text).map_err(|e| invalid(e.pos, e.message))
+}
+
 /// The uncommitted edit of `key` in the work tree, as the newest entry.
 fn uncommitted(
     loaded: &Loaded,
     history: &crate::git::FileHistory,
     rel: &str,
     key: &str,
-) -> Option<Entry> {
-    let working = RawFile::parse(&loaded.text).ok();
-    let now = working.as_ref().and_then(|w| w.get(key));
+) -> Result<Option<Entry>> {
+    let working = working_flags(loaded)?;
+    let now = working.get(key);
     let latest = history.flag(key).and_then(|h| h.latest.as_ref());
     let (change, fields) = match (latest, now) {
         (None, Some(_)) => (ChangeKind::Added, Vec::new()),
@@ -133,13 +158,13 @@ fn uncommitted(
         (Some(a), Some(b)) => {
             let fields = diff_flag(a, b);
             if fields.is_empty() {
-                return None;
+                return Ok(None);
             }
             (ChangeKind::Changed, fields)
         }
-        (None, None) => return None,
+        (None, None) => return Ok(None),
     };
-    Some(Entry {
+    Ok(Some(Entry {
         sha: None,
         short: None,
         date: None,
@@ -149,5 +174,5 @@ fn uncommitted(
         path: rel.to_string(),
         change,
         fields,
-    })
+    }))
 }

@@ -322,10 +322,14 @@ impl Effective {
                 None => (flag.get(name), false),
             }
         };
-        // The same defaults as the model's: a flag as written, bucketed as evaluated.
+        // The same defaults as the model's, and `50.0` is a rollout of 50 (validation
+        // accepts a zero fraction): a flag as written, bucketed as evaluated.
         let rollout = field("rollout")
             .0
-            .and_then(Value::as_i64)
+            .and_then(|v| {
+                v.as_i64()
+                    .or_else(|| v.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64))
+            })
             .unwrap_or(i64::from(DEFAULT_ROLLOUT));
         let text = |v: Option<&Value>, default: &str| match v {
             Some(Value::String(s)) => s.clone(),

@@ -5,6 +5,7 @@
 mod args;
 mod audit;
 mod check;
+mod cleanup;
 mod completions;
 mod ctx;
 mod diff;
@@ -84,6 +85,8 @@ enum Command {
     New(new::Args),
     /// Delete a flag from flags.yaml and list the code references left to delete
     Remove(remove::Args),
+    /// Rewrite the code as if a flag always served one value, then delete the flag
+    Cleanup(cleanup::Args),
     /// Report stale flags: expired, expiring, overdue, launched, dead, snoozed
     Stale(stale::Args),
     /// The CI gate: validation errors and expired flags fail (exit 1)
@@ -150,6 +153,7 @@ impl Command {
             Command::Test(_) => "test",
             Command::New(_) => "new",
             Command::Remove(_) => "remove",
+            Command::Cleanup(_) => "cleanup",
             Command::Stale(_) => "stale",
             Command::Check(_) => "check",
             Command::Diff(_) => "diff",
@@ -193,6 +197,11 @@ impl Command {
             Command::Remove(_) => Uses {
                 flags: true,
                 ..none
+            },
+            // Edits the work tree; dates only matter for usage data (`constant`).
+            Command::Cleanup(_) => Uses {
+                rev: false,
+                ..Uses::ALL
             },
             Command::Explain(_) => Uses {
                 format: true,
@@ -250,6 +259,7 @@ where
         Command::Test(args) => test::run(&ctx, &args),
         Command::New(args) => new::run(&ctx, &args),
         Command::Remove(args) => remove::run(&ctx, &args),
+        Command::Cleanup(args) => cleanup::run(&ctx, &args),
         Command::Stale(args) => stale::run(&ctx, &args),
         Command::Check(args) => check::run(&ctx, &args),
         Command::Diff(args) => diff::run(&ctx, &args),

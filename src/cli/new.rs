@@ -32,6 +32,9 @@ pub struct Args {
     /// Print the change as a unified diff instead of writing it
     #[arg(long)]
     dry_run: bool,
+    /// Replace flags.yaml even if it has other hard links (they keep the old content)
+    #[arg(long)]
+    force: bool,
 }
 
 /// Runs `flagctl new`.
@@ -47,7 +50,8 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<Outcome> {
             "--owner is empty; name the team responsible for the flag".into(),
         ));
     }
-    let loaded = edit::load_for_edit(ctx)?;
+    let editing = edit::load_for_edit(ctx, args.dry_run)?;
+    let loaded = &editing.loaded;
     if let Some(existing) = loaded.file.flag(key) {
         return Err(Error::Invalid {
             file: loaded.display.clone(),
@@ -85,7 +89,14 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<Outcome> {
         )?,
     };
     let splice = plan_new(&loaded.text, &loaded.display, &flag)?;
-    let edited = edit::apply(ctx, &loaded, &splice, Change::Added(&flag), args.dry_run)?;
+    let edited = edit::apply(
+        ctx,
+        loaded,
+        &splice,
+        Change::Added(&flag),
+        args.dry_run,
+        args.force,
+    )?;
     let Some(added) = edited.file.flag(key) else {
         return Ok(Outcome::Success);
     };
@@ -127,6 +138,10 @@ fn expiry(
     let date = match arg {
         Some(text) => match parse_days(text) {
             Ok(days) => after(days)?,
+            // Digits and a unit: a duration, whose own error says what is wrong.
+            Err(m) if looks_like_duration(text) => {
+                return Err(Error::Usage(format!("--expires: {m}")));
+            }
             Err(_) => parse_date(text).map_err(|m| {
                 Error::Usage(format!(
                     "--expires: {m}, or give a time from today such as `30d` or `6w`"
@@ -149,6 +164,12 @@ fn expiry(
         )));
     }
     Ok(Some(date))
+}
+
+/// `123d` or `4w`, whatever the size of the number.
+fn looks_like_duration(text: &str) -> bool {
+    text.strip_suffix(['d', 'w'])
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// The error for an invalid key, suggesting the key with its bad characters replaced.

@@ -123,6 +123,7 @@ codes! {
     Unreferenced = "unreferenced", Lifecycle, Warning, "No code references the flag";
     Undefined = "undefined", Lifecycle, Error, "Code references a flag that flags.yaml does not define";
     CrossBoundary = "cross-boundary", Lifecycle, Warning, "A flag is referenced from another service than its owner";
+    Nested = "nested", Lifecycle, Warning, "A flag check inside a branch controlled by another flag's check";
     Unused = "unused", Lifecycle, Warning, "Production has not evaluated the flag for a long time";
     Constant = "constant", Lifecycle, Warning, "Production always gets the same value from the flag";
     EvaluatedUndefined = "evaluated-undefined", Lifecycle, Error, "Production evaluates a flag key that flags.yaml does not define";
@@ -284,6 +285,9 @@ impl Code {
             }
             CrossBoundary => {
                 "A flag is referenced from another service than `settings.service`, the service that owns it. Each flag should be decided in one service, which passes the result on; otherwise the services can disagree for the same user."
+            }
+            Nested => {
+                "One flag is checked inside a branch that another flag's check controls (`if (a) { if (b) ... }`, `a && b`). Nested flags multiply the paths to test and make each flag's effect impossible to reason about alone, and removing the outer one silently changes the inner one. Decide the outer flag first and pass the result on, or merge the two."
             }
             Unused => {
                 "Usage data (`--usage`) shows the flag has not been evaluated for `settings.unused_after` (90 days by default), or not at all in the days the data covers. Operational and permission flags are included: a kill switch that is never evaluated is a kill switch that does not work. The finding is `conclusive` only when the data covers that long; with less, it says how many days it rests on."

@@ -87,19 +87,24 @@ pub fn load_contexts(
         .to_string_lossy()
         .into_owned();
     match std::fs::metadata(&path) {
-        Ok(m) if m.is_file() => {}
-        Ok(m) => {
-            return Err(Error::Usage(format!(
-                "the contexts file {display} is {}, not a file",
-                crate::fsutil::kind_of(&m)
-            )));
+        Ok(meta) => {
+            // A directory or a named pipe is no contexts file (and reading a FIFO
+            // would block): say what it is.
+            if let Some(what) = crate::fsutil::kind::not_a_file(&meta) {
+                return Err(Error::Usage(format!(
+                    "the contexts file {display} is {what}, not a regular file; pass --contexts PATH naming a YAML file"
+                )));
+            }
         }
-        Err(_) if !required && explicit.is_none() => return Ok(None),
-        Err(_) => {
-            return Err(Error::Usage(format!(
-                "the contexts file {display} does not exist; create it, set settings.contexts or pass --contexts PATH"
-            )));
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            if required || explicit.is_some() {
+                return Err(Error::Usage(format!(
+                    "the contexts file {display} does not exist; create it, set settings.contexts or pass --contexts PATH"
+                )));
+            }
+            return Ok(None);
         }
+        Err(e) => return Err(Error::read(&path, e)),
     }
     let text = std::fs::read_to_string(&path).map_err(|e| Error::read(&path, e))?;
     let (contexts, diagnostics) = decode_contexts(&display, &text);

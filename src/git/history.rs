@@ -121,10 +121,11 @@ impl FileHistory {
     }
 }
 
-/// The id of the blob at `path` in `tree`, if there is a file there.
-pub(crate) fn blob_at(tree: &git2::Tree<'_>, path: &str) -> Option<Oid> {
-    let entry = tree.get_path(std::path::Path::new(path)).ok()?;
-    (entry.kind() == Some(git2::ObjectType::Blob)).then(|| entry.id())
+/// The id of the blob at `path` in `tree`, symbolic links followed inside the tree.
+/// At a historical commit, a link that cannot be followed reads as no file: the
+/// history of that lineage stops there (the starting commit reports it instead).
+fn blob_at(repo: &Repository, tree: &git2::Tree<'_>, path: &str) -> Option<Oid> {
+    super::link::blob_at(repo, tree, path).ok().flatten()
 }
 
 /// The path `path` had in `parent` when `child` renamed it, found with libgit2's
@@ -167,6 +168,9 @@ struct Changed {
     blob: Oid,
     /// The first parent's blob, which the change is measured against.
     parent: Option<Oid>,
+    /// The other parents' blobs (a merge): a flag that the merge leaves as one of
+    /// them had it came from that side, where its own commits already counted.
+    others: Vec<Oid>,
 }
 
 pub(crate) fn walk(
@@ -176,7 +180,12 @@ pub(crate) fn walk(
     rev: &str,
 ) -> Result<FileHistory, GitError> {
     let start_tree = start.tree()?;
-    let Some(start_blob) = blob_at(&start_tree, path) else {
+    let found = super::link::blob_at(repo, &start_tree, path).map_err(|reason| GitError::Link {
+        path: path.to_string(),
+        rev: rev.to_string(),
+        reason,
+    })?;
+    let Some(start_blob) = found else {
         return Err(GitError::NotCommitted {
             path: path.to_string(),
             rev: rev.to_string(),
@@ -212,7 +221,7 @@ pub(crate) fn walk(
         let tree = commit.tree()?;
         let blob = match t.blob {
             Some(b) => b,
-            None => blob_at(&tree, &path),
+            None => blob_at(repo, &tree, &path),
         };
         let Some(blob) = blob else {
             // The file is not here: this lineage predates it.
@@ -227,11 +236,11 @@ pub(crate) fn walk(
         let mut parent_blobs: Vec<Option<Oid>> = Vec::new();
         for parent in commit.parents() {
             let ptree = parent.tree()?;
-            let (ppath, pblob) = match blob_at(&ptree, &path) {
+            let (ppath, pblob) = match blob_at(repo, &ptree, &path) {
                 Some(b) => (Some(path.clone()), Some(b)),
                 None => match renamed_from(repo, &ptree, &tree, &path)? {
                     Some(old) => {
-                        let b = blob_at(&ptree, &old);
+                        let b = blob_at(repo, &ptree, &old);
                         (Some(Rc::from(old.as_str())), b)
                     }
                     None => (None, None),
@@ -261,6 +270,7 @@ pub(crate) fn walk(
                 info: info(&commit, &path),
                 blob,
                 parent: parent_blobs.first().copied().flatten(),
+                others: parent_blobs.iter().skip(1).copied().flatten().collect(),
             });
         }
     }
@@ -311,8 +321,8 @@ fn replay(
     // history holds one or two versions in memory, not thousands.
     let mut uses: HashMap<Oid, usize> = HashMap::new();
     for c in &changed {
-        if let Some(p) = c.parent {
-            *uses.entry(p).or_default() += 1;
+        for p in c.parent.iter().chain(&c.others) {
+            *uses.entry(*p).or_default() += 1;
         }
     }
     *uses.entry(start_blob).or_default() += 1;
@@ -330,7 +340,18 @@ fn replay(
             },
             None => None,
         };
-        let (version, deltas) = build(read(repo, c.blob)?, parent.as_deref());
+        let (version, mut deltas) = build(read(repo, c.blob)?, parent.as_deref());
+        if !c.others.is_empty() {
+            let others = c
+                .others
+                .iter()
+                .map(|p| match versions.get(p) {
+                    Some(v) => Ok(Some(v.clone())),
+                    None => Ok(build(read(repo, *p)?, None).0),
+                })
+                .collect::<Result<Vec<_>, GitError>>()?;
+            deltas = merged_in(deltas, &others);
+        }
         let version = match version_or_parent(version, parent.as_ref()) {
             Some(v) => v,
             None => Rc::new(Version {
@@ -339,11 +360,11 @@ fn replay(
                 flags: Vec::new(),
             }),
         };
-        if let Some(p) = c.parent {
-            if let Some(n) = uses.get_mut(&p) {
+        for p in c.parent.iter().chain(&c.others) {
+            if let Some(n) = uses.get_mut(p) {
                 *n = n.saturating_sub(1);
                 if *n == 0 {
-                    versions.remove(&p);
+                    versions.remove(p);
                 }
             }
         }
@@ -409,6 +430,38 @@ fn replay(
         }
     }
     Ok(history)
+}
+
+/// The deltas of a merge (measured against its first parent) that the merge made
+/// itself. A flag the merge leaves exactly as another parent has it (present with the
+/// same fields, or absent) came in from that side: the commits on that side already
+/// recorded the change, and counting it again at the merge would count a snooze
+/// twice. What remains is what no parent had: conflict resolutions and edits made in
+/// the merge commit. An unparsable other parent removes nothing.
+fn merged_in(deltas: Vec<Delta>, others: &[Option<Rc<Version>>]) -> Vec<Delta> {
+    let sides: Vec<HashMap<&str, &Rc<RawFlag>>> = others
+        .iter()
+        .flatten()
+        .map(|v| {
+            let mut m = HashMap::with_capacity(v.flags.len());
+            for (k, f) in &v.flags {
+                m.entry(&**k).or_insert(f);
+            }
+            m
+        })
+        .collect();
+    deltas
+        .into_iter()
+        .filter(|d| {
+            !sides.iter().any(|side| match (side.get(&*d.key), &d.new) {
+                (None, None) => true,
+                (Some(theirs), Some(ours)) => {
+                    Rc::ptr_eq(theirs, ours) || changes::diff_flag(theirs, ours).is_empty()
+                }
+                _ => false,
+            })
+        })
+        .collect()
 }
 
 /// A version that failed to parse stands in for nothing: the commit is treated as

@@ -10,8 +10,10 @@
 //! commands that can work without it go on and say so, and the others stop cleanly.
 
 mod history;
+mod link;
 
 pub use history::{Change, CommitInfo, FileHistory, FlagEvent, FlagHistory};
+pub use link::Unfollowable;
 
 use git2::{ErrorCode, Repository};
 use std::path::{Path, PathBuf};
@@ -61,6 +63,19 @@ pub enum GitError {
         file: PathBuf,
         /// The working tree.
         workdir: PathBuf,
+    },
+    /// The flags file is committed as a symbolic link that cannot be followed inside
+    /// the repository at that revision.
+    #[error(
+        "{path} at {rev} {reason}; commit the file itself, or a link to a file inside the repository"
+    )]
+    Link {
+        /// Path in the repository.
+        path: String,
+        /// The revision looked at.
+        rev: String,
+        /// Why the link cannot be followed.
+        reason: link::Unfollowable,
     },
     /// Any other libgit2 failure (corrupt objects, missing objects of a partial clone).
     #[error("git: {0}")]
@@ -157,10 +172,17 @@ impl Repo {
         }
     }
 
-    /// The bytes of `path` as of `rev`, without touching the working tree.
+    /// The bytes of `path` as of `rev`, without touching the working tree. A file
+    /// committed as a symbolic link is read through the link, inside the tree.
     pub fn read_at(&self, rev: &str, path: &str) -> Result<Vec<u8>, GitError> {
         let commit = self.commit(rev)?;
-        match history::blob_at(&commit.tree()?, path) {
+        let found =
+            link::blob_at(&self.repo, &commit.tree()?, path).map_err(|reason| GitError::Link {
+                path: path.to_string(),
+                rev: rev.to_string(),
+                reason,
+            })?;
+        match found {
             Some(id) => Ok(self.repo.find_blob(id)?.content().to_vec()),
             None => Err(GitError::NotAtRevision {
                 path: path.to_string(),

@@ -51,17 +51,30 @@ impl Sources<'_> {
 
     /// Scans for the flags of `file` (those of `loaded`, possibly with more, such as
     /// the flags `check --base` sees removed) under `roots`, else the file's
-    /// `settings.scan.paths`. Returns the references and one warning per file that
-    /// could not be read.
-    pub fn scan(&self, file: &FlagsFile, roots: &[PathBuf]) -> Result<(Vec<CodeRef>, Vec<String>)> {
+    /// `settings.scan.paths`.
+    pub fn scan(&self, file: &FlagsFile, roots: &[PathBuf]) -> Result<Scanned> {
         let mut opts = ScanOptions::for_flags_file(self.loaded, self.cwd);
         if !roots.is_empty() {
             opts.roots = roots.iter().map(|p| Root::from_arg(p, self.cwd)).collect();
         }
         let result = scan::scan(file, &opts)?;
-        let refs = super::code_refs(&result.references, &result.undefined, |_| None);
-        Ok((refs, result.warnings()))
+        Ok(Scanned {
+            refs: super::code_refs(&result.references, &result.undefined, |_| None),
+            nested: super::nested_findings(file, &result.nested),
+            warnings: result.warnings(),
+        })
     }
+}
+
+/// What a scan found, for the lifecycle rules.
+#[derive(Debug, Clone, Default)]
+pub struct Scanned {
+    /// Every reference, undefined keys included.
+    pub refs: Vec<CodeRef>,
+    /// `nested` findings.
+    pub nested: Vec<Finding>,
+    /// One warning per file that could not be read.
+    pub warnings: Vec<String>,
 }
 
 /// The usage findings (`unused`, `constant`, `evaluated-undefined`, and with code
@@ -105,11 +118,13 @@ pub fn stale(
     usage: Option<&Usage>,
 ) -> Result<(Stale, Vec<String>)> {
     let mut warnings = Vec::new();
+    let mut nested = Vec::new();
     let refs = match scan {
         Some(roots) => {
-            let (refs, w) = src.scan(&src.loaded.file, roots)?;
-            warnings.extend(w);
-            Some(refs)
+            let scanned = src.scan(&src.loaded.file, roots)?;
+            warnings.extend(scanned.warnings);
+            nested = scanned.nested;
+            Some(scanned.refs)
         }
         None => None,
     };
@@ -123,6 +138,7 @@ pub fn stale(
     if let Some(refs) = &refs {
         findings.extend(super::reference_findings(&src.loaded.file, display, refs));
     }
+    findings.extend(nested);
     if let Some(usage) = usage {
         findings.extend(usage_findings(src, usage, refs.as_deref()));
     }
@@ -186,10 +202,13 @@ pub fn gate(
         // working file, so scan for the removed flags (keys and aliases) too.
         (Some(roots), Some(b)) => Some(src.scan(&b.with_removed, roots)?),
     };
-    let refs = refs.map(|(refs, warnings)| {
-        notes.extend(warnings);
-        refs
+    let mut nested = Vec::new();
+    let refs = refs.map(|scanned| {
+        notes.extend(scanned.warnings);
+        nested = scanned.nested;
+        scanned.refs
     });
+    diags.extend(nested.iter().map(Finding::to_diagnostic));
     if let Some(b) = &base {
         let found = policy::policy(b, &loaded.file, &loaded.display, src.today, refs.as_deref());
         // A policy violation says more than the generic validation error on the same

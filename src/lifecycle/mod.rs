@@ -13,7 +13,7 @@ pub mod report;
 mod rules;
 
 pub use facts::{Facts, FlagFacts, Introduced};
-pub use refs::{CodeRef, code_refs, reference_findings};
+pub use refs::{CodeRef, code_refs, nested_findings, reference_findings};
 pub use report::{Gate, HistoryStatus, Stale};
 pub use rules::{created, fully_off, fully_on};
 

@@ -213,3 +213,35 @@ fn cross_boundary(file: &FlagsFile, r: &CodeRef) -> Option<Finding> {
     f.owner = owner(file, &r.flag);
     Some(f)
 }
+
+/// `nested`: a check of one flag inside a branch controlled by another flag's check,
+/// at the inner check.
+pub fn nested_findings(file: &FlagsFile, nested: &[crate::scan::Nested]) -> Vec<Finding> {
+    let mut out: Vec<Finding> = nested
+        .iter()
+        .map(|n| {
+            let (inner, outer) = (&n.inner, &n.outer);
+            let at = |c: &crate::scan::CheckLocation| shown_path(&c.root, &c.path);
+            let mut f = Finding::new(
+                Code::Nested,
+                &inner.flag,
+                &at(inner),
+                Pos::saturating(inner.line, inner.column),
+            )
+            .says(
+                format!(
+                    "flag `{}` is checked inside a branch controlled by flag `{}` ({}:{})",
+                    inner.flag,
+                    outer.flag,
+                    at(outer),
+                    outer.line
+                ),
+                "never nest flags: decide the outer flag first and pass the result on, or merge the two",
+            );
+            f.owner = owner(file, &inner.flag);
+            f
+        })
+        .collect();
+    sort(&mut out);
+    out
+}

@@ -7,6 +7,7 @@ use crate::diag::{Code, Pos};
 use crate::suggest::did_you_mean;
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde_json::Value;
+use std::collections::HashMap;
 use std::net::IpAddr;
 
 /// What an operator takes as its operand.
@@ -239,6 +240,8 @@ pub fn decode_when(node: &Node, dec: &mut Decoder, what: &dyn std::fmt::Display)
     let Some(entries) = dec.map(node, what) else {
         return out;
     };
+    // Attribute => line of its first condition (a search per attribute is quadratic).
+    let mut first_line: HashMap<String, u32> = HashMap::new();
     for (key, ops_node) in entries {
         let Some(attribute) = key.scalar_text().filter(|a| !a.is_empty()) else {
             dec.error(
@@ -248,13 +251,12 @@ pub fn decode_when(node: &Node, dec: &mut Decoder, what: &dyn std::fmt::Display)
             );
             continue;
         };
-        if let Some(first) = out.iter().find(|c| c.attribute == attribute) {
+        if let Some(line) = first_line.get(&attribute) {
             dec.error(
                 key.pos,
                 Code::DuplicateKey,
                 format!(
-                    "{what}: attribute `{attribute}` appears twice (first on line {}); put all its operators under one key",
-                    first.pos.line
+                    "{what}: attribute `{attribute}` appears twice (first on line {line}); put all its operators under one key"
                 ),
             );
             continue;
@@ -275,10 +277,10 @@ pub fn decode_when(node: &Node, dec: &mut Decoder, what: &dyn std::fmt::Display)
             .iter()
             .any(|(k, v)| k.as_str() == Some("ignore_case") && v.kind == Kind::Bool(true));
         let mut ops = Vec::new();
-        let mut seen: Vec<(&str, Pos)> = Vec::new();
+        let mut seen: HashMap<&str, Pos> = HashMap::new();
         for (op_key, operand) in op_entries {
             let name = op_key.as_str().unwrap_or("");
-            if let Some((_, first)) = seen.iter().find(|(n, _)| *n == name) {
+            if let Some(first) = seen.get(name) {
                 dec.error(
                     op_key.pos,
                     Code::DuplicateKey,
@@ -286,7 +288,7 @@ pub fn decode_when(node: &Node, dec: &mut Decoder, what: &dyn std::fmt::Display)
                 );
                 continue;
             }
-            seen.push((name, op_key.pos));
+            seen.insert(name, op_key.pos);
             if name == "ignore_case" {
                 if !matches!(operand.kind, Kind::Bool(_)) {
                     dec.wrong_type(
@@ -314,14 +316,14 @@ pub fn decode_when(node: &Node, dec: &mut Decoder, what: &dyn std::fmt::Display)
                 ops.push(op);
             }
         }
-        if ops.is_empty() && !op_entries.is_empty() && seen.iter().all(|(n, _)| *n == "ignore_case")
-        {
+        if ops.is_empty() && !op_entries.is_empty() && seen.keys().all(|n| *n == "ignore_case") {
             dec.error(
                 ops_node.pos,
                 Code::InvalidOperand,
                 format!("{cond_what} has no operator; add one such as `eq`"),
             );
         }
+        first_line.insert(attribute.clone(), key.pos.line);
         out.push(Condition {
             path: attribute.split('.').map(str::to_string).collect(),
             attribute,

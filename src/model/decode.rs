@@ -9,6 +9,8 @@ use super::yaml::{Kind, Node};
 use super::*;
 use crate::diag::{Code, Diagnostic, Pos};
 use crate::suggest::did_you_mean;
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::fmt;
 
 /// A field label such as ``flag `x` rollout``, formatted only when a diagnostic needs
@@ -47,13 +49,23 @@ pub mod fields {
         "environments",
         "scan",
         "contexts",
+        "cleanup",
     ];
     /// `settings.lifetimes:`.
     pub const LIFETIMES: &[&str] = &["release", "experiment", "operational", "permission"];
     /// `settings.scan:`.
-    pub const SCAN: &[&str] = &["paths", "exclude", "aliases", "patterns", "areas"];
+    pub const SCAN: &[&str] = &[
+        "paths",
+        "exclude",
+        "aliases",
+        "patterns",
+        "areas",
+        "definitions",
+    ];
     /// `settings.scan.areas:`.
     pub const AREAS: &[&str] = &["test", "docs"];
+    /// `settings.cleanup:`.
+    pub const CLEANUP: &[&str] = &["calls"];
     /// A segment.
     pub const SEGMENT: &[&str] = &["description", "users", "when"];
     /// Evaluation fields: allowed on a flag and under `environments.NAME`.
@@ -264,18 +276,24 @@ impl Decoder {
         }
     }
 
-    /// A rollout percentage: an integer from 0 to 100.
+    /// A rollout percentage: an integer from 0 to 100. A number written with a zero
+    /// fraction (`100.0`) is that integer, as in JSON Schema's `integer`.
     pub fn rollout(&mut self, node: &Node, what: &dyn fmt::Display) -> Option<Sp<u8>> {
-        let message = match &node.kind {
-            Kind::Null => return None,
-            Kind::Int(i) if (0..=100).contains(i) => return Some(Sp::new(*i as u8, node.pos)),
-            Kind::Int(i) => {
+        let message = match (&node.kind, whole(node)) {
+            (Kind::Null, _) => return None,
+            (_, Some(i)) if (0..=100).contains(&i) => return Some(Sp::new(i as u8, node.pos)),
+            (Kind::Int(i), _) => {
                 format!("{what} is {i}, outside 0..100; use a whole percentage from 0 to 100")
             }
-            Kind::Float(f) => format!(
-                "{what} is {f}, not a whole number; use an integer percentage from 0 to 100"
+            (Kind::Float(f), _) if f.is_finite() && f.fract() == 0.0 => format!(
+                "{what} is {}, outside 0..100; use a whole percentage from 0 to 100",
+                float_text(*f)
             ),
-            Kind::Str(s) => {
+            (Kind::Float(f), None) => format!(
+                "{what} is {}, not a whole number; use an integer percentage from 0 to 100",
+                float_text(*f)
+            ),
+            (Kind::Str(s), _) => {
                 format!("{what} is the string `{s}`; write a bare integer from 0 to 100 (no `%`)")
             }
             _ => format!(
@@ -310,6 +328,34 @@ impl Decoder {
             return None;
         }
         Some(Sp::new(node.to_json(), node.pos))
+    }
+}
+
+/// The integer a number node stands for: an integer, or a float with a zero fraction
+/// (`100.0`, `1e2`) inside i64's range.
+fn whole(node: &Node) -> Option<i64> {
+    match node.kind {
+        Kind::Int(i) => Some(i),
+        // 2^63 is exactly representable; anything at or past it does not fit.
+        Kind::Float(f) if f.fract() == 0.0 && f.abs() < 9_223_372_036_854_775_808.0 => {
+            Some(f as i64)
+        }
+        _ => None,
+    }
+}
+
+/// A float as a user would write it: `12.5`, `1e300`, `.nan`.
+fn float_text(f: f64) -> String {
+    if f.is_nan() {
+        ".nan".into()
+    } else if f.is_infinite() {
+        if f > 0.0 {
+            ".inf".into()
+        } else {
+            "-.inf".into()
+        }
+    } else {
+        format!("{f:?}")
     }
 }
 
@@ -438,6 +484,28 @@ fn decode_settings(node: &Node, dec: &mut Decoder) -> Settings {
             }
             "scan" => decode_scan(value, dec, &mut s.scan),
             "contexts" => s.contexts = dec.string(value, &"settings.contexts"),
+            "cleanup" => {
+                for (name, key, v) in dec.fields(value, &"settings.cleanup", &[fields::CLEANUP]) {
+                    match name {
+                        "calls" => {
+                            let calls = dec.string_list(v, &"settings.cleanup.calls");
+                            for c in &calls {
+                                if c.value.trim().is_empty()
+                                    || c.value.contains(char::is_whitespace)
+                                {
+                                    dec.error(
+                                        c.pos,
+                                        Code::InvalidPattern,
+                                        format!("settings.cleanup.calls: `{}` is not a function or method name (e.g. `isEnabled` or `flags.isEnabled`)", c.value),
+                                    );
+                                }
+                            }
+                            s.cleanup.calls = Some(calls);
+                        }
+                        _ => unreachable_field(dec, key),
+                    }
+                }
+            }
             _ => unreachable_field(dec, key),
         }
     }
@@ -445,16 +513,21 @@ fn decode_settings(node: &Node, dec: &mut Decoder) -> Settings {
 }
 
 fn report_repeats(dec: &mut Decoder, items: &[Sp<String>], what: &dyn fmt::Display) {
-    for (i, item) in items.iter().enumerate() {
-        if let Some(first) = items[..i].iter().find(|x| x.value == item.value) {
-            dec.error(
+    let mut first_line: HashMap<&str, u32> = HashMap::with_capacity(items.len());
+    for item in items {
+        match first_line.entry(&item.value) {
+            Entry::Occupied(first) => dec.error(
                 item.pos,
                 Code::DuplicateKey,
                 format!(
                     "`{}` is listed twice in {what} (first on line {}); remove one",
-                    item.value, first.pos.line
+                    item.value,
+                    first.get()
                 ),
-            );
+            ),
+            Entry::Vacant(slot) => {
+                slot.insert(item.pos.line);
+            }
         }
     }
 }
@@ -483,6 +556,9 @@ fn decode_scan(node: &Node, dec: &mut Decoder, scan: &mut ScanSettings) {
                         _ => scan.areas.docs = globs,
                     }
                 }
+            }
+            "definitions" => {
+                scan.definitions = dec.glob_list(value, &"settings.scan.definitions");
             }
             "aliases" => {
                 scan.aliases.clear();
@@ -529,6 +605,8 @@ fn decode_scan(node: &Node, dec: &mut Decoder, scan: &mut ScanSettings) {
     }
 }
 
+/// Reports globs that the scanner's glob dialect rejects, so a file that validates
+/// never fails to scan.
 /// Collapses a multi-line library error (regex errors draw a caret diagram) to its
 /// last meaningful line.
 pub fn one_line(text: &str) -> String {
@@ -792,6 +870,7 @@ fn decode_environments(
     let Some(entries) = dec.map(node, &Label(what, "environments")) else {
         return out;
     };
+    let mut first_line: HashMap<String, u32> = HashMap::new();
     for (key, value) in entries {
         let Some(name) = key.scalar_text() else {
             dec.error(
@@ -801,17 +880,17 @@ fn decode_environments(
             );
             continue;
         };
-        if let Some(first) = out.iter().find(|o| o.name == name) {
+        if let Some(line) = first_line.get(&name) {
             dec.error(
                 key.pos,
                 Code::DuplicateKey,
                 format!(
-                    "environment `{name}` is set twice in {what} (first on line {}); remove one",
-                    first.pos.line
+                    "environment `{name}` is set twice in {what} (first on line {line}); remove one"
                 ),
             );
             continue;
         }
+        first_line.insert(name.clone(), key.pos.line);
         let env_what = format!("{what} environment `{name}`");
         let entries = dec.fields(value, &env_what, &[fields::TARGETING]);
         let targeting = decode_targeting(&entries, dec, &env_what);
@@ -916,6 +995,8 @@ fn decode_variants(node: &Node, dec: &mut Decoder, what: &dyn fmt::Display) -> V
     let Some(entries) = dec.map(node, &Label(what, "variants")) else {
         return out;
     };
+    // Names of the variants decoded so far (one that failed to decode is no duplicate).
+    let mut first_line: HashMap<String, u32> = HashMap::new();
     for (key, value) in entries {
         let Some(name) = key.scalar_text() else {
             dec.error(
@@ -925,13 +1006,12 @@ fn decode_variants(node: &Node, dec: &mut Decoder, what: &dyn fmt::Display) -> V
             );
             continue;
         };
-        if let Some(first) = out.iter().find(|v| v.name == name) {
+        if let Some(line) = first_line.get(&name) {
             dec.error(
                 key.pos,
                 Code::DuplicateKey,
                 format!(
-                    "variant `{name}` is defined twice (first on line {}); rename or remove one",
-                    first.pos.line
+                    "variant `{name}` is defined twice (first on line {line}); rename or remove one"
                 ),
             );
             continue;
@@ -943,11 +1023,11 @@ fn decode_variants(node: &Node, dec: &mut Decoder, what: &dyn fmt::Display) -> V
                 val = dec.value(v, &format!("{var_what} value"));
                 continue;
             }
-            match v.kind {
-                Kind::Int(w) if w >= 0 && w <= i64::from(u32::MAX) => {
+            match whole(v) {
+                Some(w) if w >= 0 && w <= i64::from(u32::MAX) => {
                     weight = Some(Sp::new(w as u32, v.pos))
                 }
-                Kind::Int(w) if w < 0 => dec.error(
+                Some(w) if w < 0 => dec.error(
                     v.pos,
                     Code::InvalidWeight,
                     format!("{var_what} has weight {w}; weights must be zero or positive"),
@@ -964,12 +1044,15 @@ fn decode_variants(node: &Node, dec: &mut Decoder, what: &dyn fmt::Display) -> V
         }
         let missing = |field: &str| format!("{var_what} has no `{field}`; add `{field}: ...`");
         match (val, weight) {
-            (Some(value), Some(weight)) => out.push(Variant {
-                name,
-                pos: key.pos,
-                value,
-                weight,
-            }),
+            (Some(value), Some(weight)) => {
+                first_line.insert(name.clone(), key.pos.line);
+                out.push(Variant {
+                    name,
+                    pos: key.pos,
+                    value,
+                    weight,
+                })
+            }
             (None, _) if !has_field(value, "value") => {
                 dec.error(key.pos, Code::MissingField, missing("value"))
             }

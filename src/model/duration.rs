@@ -10,21 +10,32 @@ pub fn parse_lifetime(text: &str) -> Result<Option<i64>, String> {
     parse_days(text).map(Some)
 }
 
-/// Parses `Nd` (days) or `Nw` (weeks) into days.
+/// The longest duration accepted, in days (about 2,700 years). Anything longer is a
+/// typo, and keeping every duration this small keeps date arithmetic in range.
+pub const MAX_DAYS: i64 = 1_000_000;
+
+/// Parses `Nd` (days) or `Nw` (weeks) into days, at most [`MAX_DAYS`].
 pub fn parse_days(text: &str) -> Result<i64, String> {
     let bad = || {
         format!("`{text}` is not a duration; write a number of days or weeks such as `30d` or `6w`")
     };
-    let (digits, unit) = text.split_at(text.len().saturating_sub(1));
-    let n: i64 = digits.parse().map_err(|_| bad())?;
-    if n < 0 {
+    // By characters: the unit may be any character a user typed, multibyte included.
+    let mut chars = text.chars();
+    let unit = chars.next_back().ok_or_else(bad)?;
+    let digits = chars.as_str();
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return Err(bad());
     }
-    match unit {
-        "d" => Ok(n),
-        "w" => Ok(n * 7),
-        _ => Err(bad()),
-    }
+    let per = match unit {
+        'd' => 1,
+        'w' => 7,
+        _ => return Err(bad()),
+    };
+    let too_long = || format!("`{text}` is too long a duration; the limit is {MAX_DAYS} days");
+    let n: i64 = digits.parse().map_err(|_| too_long())?;
+    n.checked_mul(per)
+        .filter(|days| *days <= MAX_DAYS)
+        .ok_or_else(too_long)
 }
 
 /// Parses a `YYYY-MM-DD` calendar date strictly (four-digit year, two-digit month and
@@ -59,6 +70,30 @@ mod tests {
         assert!(parse_lifetime("40").is_err());
         assert!(parse_lifetime("-1d").is_err());
         assert!(parse_lifetime("").is_err());
+        assert!(parse_lifetime("+4d").is_err());
+    }
+
+    #[test]
+    fn multibyte_units_are_errors_not_panics() {
+        for text in ["5é", "é", "5€w", "€", "d", "ẞ5d"] {
+            let err = parse_days(text).expect_err(text);
+            assert!(err.contains("not a duration"), "{text}: {err}");
+        }
+    }
+
+    #[test]
+    fn overflowing_durations_are_refused() {
+        for text in [
+            "2000000000000000000w",
+            "99999999999999999999d",
+            "1000001d",
+            "142858w",
+        ] {
+            let err = parse_days(text).expect_err(text);
+            assert!(err.contains("too long"), "{text}: {err}");
+        }
+        assert_eq!(parse_days("1000000d"), Ok(MAX_DAYS));
+        assert_eq!(parse_days("142857w"), Ok(999_999));
     }
 
     #[test]

@@ -153,25 +153,16 @@ pub fn load_bytes(path: &Path, display: &str, bytes: &[u8], today: NaiveDate) ->
     match std::str::from_utf8(bytes) {
         Ok(text) => load_text(path, display, text, today),
         Err(e) => {
-            let valid = &bytes[..e.valid_up_to()];
-            let line = valid.iter().filter(|&&b| b == b'\n').count() as u32 + 1;
-            let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-            let column = String::from_utf8_lossy(&valid[line_start..])
-                .chars()
-                .count() as u32
-                + 1;
+            // The bytes before the first invalid one are UTF-8, and counted in lines
+            // as the YAML parser would count them.
+            let valid = String::from_utf8_lossy(&bytes[..e.valid_up_to()]);
+            let pos = yaml::end_of(&valid);
             let message = format!(
                 "the file is not valid UTF-8 (byte 0x{:02x} at offset {}); save it as UTF-8",
                 bytes[e.valid_up_to()],
                 e.valid_up_to()
             );
-            failed(
-                path,
-                display,
-                Pos::new(line, column),
-                Code::NotUtf8,
-                message,
-            )
+            failed(path, display, pos, Code::NotUtf8, message)
         }
     }
 }

@@ -109,6 +109,26 @@ pub struct Settings {
     pub scan: ScanSettings,
     /// Named test contexts file, relative to the flags file.
     pub contexts: Option<Sp<String>>,
+    /// How `flagctl cleanup` recognises flag checks.
+    pub cleanup: CleanupSettings,
+}
+
+/// `settings.cleanup`.
+#[derive(Debug, Clone, Default)]
+pub struct CleanupSettings {
+    /// Function or method names (optionally qualified: `flags.isEnabled`) whose calls
+    /// check a flag; `None` means the built-in list of common SDK methods.
+    pub calls: Option<Vec<Sp<String>>>,
+}
+
+impl CleanupSettings {
+    /// The compiled check calls.
+    pub fn compiled(&self) -> crate::syntax::Calls {
+        match &self.calls {
+            Some(list) => crate::syntax::Calls::new(list.iter().map(|c| c.value.as_str())),
+            None => crate::syntax::Calls::defaults(),
+        }
+    }
 }
 
 impl Default for Settings {
@@ -124,6 +144,7 @@ impl Default for Settings {
             environments: None,
             scan: ScanSettings::default(),
             contexts: None,
+            cleanup: CleanupSettings::default(),
         }
     }
 }
@@ -177,6 +198,9 @@ pub struct ScanSettings {
     pub patterns: Vec<ScanPattern>,
     /// Which files are tests or docs rather than production code.
     pub areas: Areas,
+    /// Globs of files that declare flags (a union of keys, a constants class):
+    /// references there are definitions, not uses.
+    pub definitions: Vec<Sp<String>>,
 }
 
 /// `settings.scan.areas`: globs (relative to the flags file's directory, or names)
@@ -228,6 +252,7 @@ impl Default for ScanSettings {
             ],
             patterns: Vec::new(),
             areas: Areas::default(),
+            definitions: Vec::new(),
         }
     }
 }

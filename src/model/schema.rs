@@ -121,7 +121,14 @@ pub fn json_schema() -> Value {
     areas.insert("test".into(), strings.clone());
     areas.insert("docs".into(), strings.clone());
     p.insert("areas".into(), object(fields::AREAS, &areas, &[]));
+    p.insert("definitions".into(), strings.clone());
     let scan = object(fields::SCAN, &p, &[]);
+    let mut p = Map::new();
+    p.insert(
+        "calls".into(),
+        json!({ "type": "array", "items": { "type": "string" }, "description": "function or method names (optionally qualified) whose calls check a flag; replaces the built-in SDK list" }),
+    );
+    let cleanup = object(fields::CLEANUP, &p, &[]);
     let mut p = Map::new();
     p.insert("service".into(), json!({ "type": "string" }));
     p.insert("lifetimes".into(), lifetimes);
@@ -136,6 +143,7 @@ pub fn json_schema() -> Value {
     p.insert("environments".into(), strings);
     p.insert("scan".into(), scan);
     p.insert("contexts".into(), json!({ "type": "string" }));
+    p.insert("cleanup".into(), cleanup);
     let settings = object(fields::SETTINGS, &p, &[]);
 
     let mut p = Map::new();

@@ -13,13 +13,14 @@
 
 use crate::diag::{Code, Pos};
 use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle, Span};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Largest file flagctl parses; larger inputs are rejected before parsing.
 pub const MAX_FILE_BYTES: usize = 64 * 1024 * 1024;
 /// Deepest nesting of mappings and sequences accepted.
 pub const MAX_DEPTH: usize = 64;
-/// Most nodes that aliases may copy in one document (stops "billion laughs").
+/// Most nodes that aliases and merge keys may copy in one document (stops "billion
+/// laughs").
 pub const MAX_ALIAS_NODES: usize = 1_000_000;
 
 /// A YAML value with its position.
@@ -138,11 +139,19 @@ pub fn parse(text: &str) -> Result<Node, ParseError> {
 }
 
 /// Files at least this large are parsed in parallel when their layout allows.
-const PARALLEL_MIN_BYTES: usize = 256 * 1024;
+pub const PARALLEL_MIN_BYTES: usize = 256 * 1024;
+
+/// The parallel path alone, whatever the size of `text`: `None` when it declines (a
+/// layout it cannot split, fewer than two CPUs, or any piece failing), which sends
+/// [`parse`] to the sequential parser. For equivalence tests and fuzzing: where it
+/// answers, it must answer exactly as [`parse_sequential`].
+pub fn parse_parallel(text: &str) -> Option<Node> {
+    parallel::parse(text)
+}
 
 /// Parses with one thread; the reference behaviour the parallel path must match.
 pub fn parse_sequential(text: &str) -> Result<Node, ParseError> {
-    Builder::default().run(text).map_err(|e| match e {
+    let mut error = Builder::default().run(text).map_err(|e| match e {
         // The scanner has its own nesting limit for flow collections (`[[[[...`).
         Failure::Scan(message, pos) if message.contains("recursion limit") => ParseError {
             code: Code::ResourceLimit,
@@ -155,7 +164,76 @@ pub fn parse_sequential(text: &str) -> Result<Node, ParseError> {
             message,
             pos,
         },
-    })
+    });
+    if let Err(e) = &mut error {
+        e.pos = within(text, e.pos);
+    }
+    error
+}
+
+/// The lines of `text` as YAML counts them, which is how every position in a
+/// diagnostic counts: broken at `\n`, `\r\n` and a lone `\r` (`str::lines` knows
+/// only the first two). Line ends are not included, and a final line end does not
+/// start another line.
+pub fn lines(text: &str) -> Lines<'_> {
+    Lines { rest: text }
+}
+
+/// The iterator of [`lines`].
+#[derive(Debug, Clone)]
+pub struct Lines<'a> {
+    rest: &'a str,
+}
+
+impl<'a> Iterator for Lines<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        if self.rest.is_empty() {
+            return None;
+        }
+        let Some(i) = self.rest.find(['\n', '\r']) else {
+            return Some(std::mem::take(&mut self.rest));
+        };
+        let line = &self.rest[..i];
+        let width = if self.rest[i..].starts_with("\r\n") {
+            2
+        } else {
+            1
+        };
+        self.rest = &self.rest[i + width..];
+        Some(line)
+    }
+}
+
+/// The position just past the end of `prefix` (a text's beginning), in [`lines`].
+pub fn end_of(prefix: &str) -> Pos {
+    let mut line = 1;
+    let mut last = "";
+    for (i, l) in lines(prefix).enumerate() {
+        line = i + 1;
+        last = l;
+    }
+    // A prefix ending in a line end is at the start of the next line.
+    if prefix.ends_with(['\n', '\r']) {
+        return Pos::new(line as u32 + 1, 1);
+    }
+    Pos::new(line as u32, last.chars().count() as u32 + 1)
+}
+
+/// `pos` moved inside `text`: the parser reports an error found at the end of the
+/// input one line past the last (after the final newline), where no editor can jump;
+/// such a position becomes the end of the last line.
+pub fn within(text: &str, pos: Pos) -> Pos {
+    let last = lines(text).count().max(1);
+    let line = (pos.line as usize).clamp(1, last);
+    let width = lines(text).nth(line - 1).map_or(0, |l| l.chars().count());
+    let column = if line < pos.line as usize {
+        width + 1
+    } else {
+        (pos.column as usize).clamp(1, width + 1)
+    };
+    Pos::new(line as u32, column as u32)
 }
 
 fn syntax_error(text: &str, message: String, pos: Pos) -> ParseError {
@@ -177,7 +255,7 @@ fn syntax_error(text: &str, message: String, pos: Pos) -> ParseError {
 
 /// The first line whose leading whitespace contains a tab, pointing at the tab.
 fn first_tab_indent(text: &str) -> Option<Pos> {
-    text.lines().enumerate().find_map(|(i, line)| {
+    lines(text).enumerate().find_map(|(i, line)| {
         let indent: String = line
             .chars()
             .take_while(|c| *c == ' ' || *c == '\t')
@@ -206,6 +284,10 @@ enum Open {
 #[derive(Default)]
 struct Builder {
     stack: Vec<Open>,
+    /// Levels above this document's root in the whole file: a piece of the `flags:`
+    /// block parsed on its own sits one level down (inside the root mapping), and
+    /// must hit the depth limit exactly where the whole file does.
+    base_depth: usize,
     /// Anchored nodes with their size in nodes, for alias copies.
     anchors: HashMap<usize, (Node, usize)>,
     alias_nodes: usize,
@@ -258,7 +340,7 @@ impl Builder {
                         Some(Open::Map(p, a, entries, _)) => (
                             Node {
                                 pos: p,
-                                kind: Kind::Map(merge_keys(entries)),
+                                kind: Kind::Map(self.merge_keys(entries, p)?),
                             },
                             a,
                         ),
@@ -267,18 +349,13 @@ impl Builder {
                     self.push(node, anchor)?;
                 }
                 Event::Alias(id) => {
-                    let Some((node, size)) = self.anchors.get(&id) else {
+                    let Some(size) = self.anchors.get(&id).map(|(_, size)| *size) else {
                         return Err(Failure::Scan("alias to an unknown anchor".into(), pos));
                     };
-                    self.alias_nodes += size;
-                    if self.alias_nodes > MAX_ALIAS_NODES {
-                        return Err(Failure::Limit(
-                            format!(
-                                "aliases expand to more than {MAX_ALIAS_NODES} nodes (an alias bomb?); write the values out instead"
-                            ),
-                            pos,
-                        ));
-                    }
+                    self.spend(size, pos)?;
+                    let Some((node, _)) = self.anchors.get(&id) else {
+                        return Err(Failure::Scan("alias to an unknown anchor".into(), pos));
+                    };
                     let mut copy = node.clone();
                     copy.pos = pos;
                     self.push(copy, 0)?;
@@ -293,7 +370,7 @@ impl Builder {
     }
 
     fn open(&mut self, open: Open, pos: Pos) -> Result<(), Failure> {
-        if self.stack.len() >= MAX_DEPTH {
+        if self.base_depth + self.stack.len() >= MAX_DEPTH {
             return Err(Failure::Limit(
                 format!("the document nests deeper than {MAX_DEPTH} levels; flatten it"),
                 pos,
@@ -301,6 +378,60 @@ impl Builder {
         }
         self.stack.push(open);
         Ok(())
+    }
+
+    /// Counts `nodes` copied by an alias or a merge against the document's budget.
+    fn spend(&mut self, nodes: usize, pos: Pos) -> Result<(), Failure> {
+        self.alias_nodes = self.alias_nodes.saturating_add(nodes);
+        if self.alias_nodes > MAX_ALIAS_NODES {
+            return Err(Failure::Limit(
+                format!(
+                    "aliases and merge keys (`<<`) copy more than {MAX_ALIAS_NODES} nodes (an alias bomb?); write the values out instead"
+                ),
+                pos,
+            ));
+        }
+        Ok(())
+    }
+
+    /// Expands YAML merge keys (`<<: *defaults`): the merged mapping's entries are
+    /// added unless the mapping already sets them, keeping the positions where they
+    /// were written. Each merged entry counts against the alias budget (a merge is
+    /// an alias copy by another name), and the "already set" test is a hash lookup,
+    /// so merging many large anchors costs time in proportion to what it adds.
+    fn merge_keys(
+        &mut self,
+        entries: Vec<(Node, Node)>,
+        pos: Pos,
+    ) -> Result<Vec<(Node, Node)>, Failure> {
+        if !entries.iter().any(|(k, _)| k.as_str() == Some("<<")) {
+            return Ok(entries);
+        }
+        let (merges, mut own): (Vec<_>, Vec<_>) = entries.into_iter().partition(|(k, v)| {
+            k.as_str() == Some("<<") && matches!(&v.kind, Kind::Map(_) | Kind::Seq(_))
+        });
+        let mut present: HashSet<KeyId> = own.iter().map(|(k, _)| KeyId::of(k)).collect();
+        for (_, source) in merges {
+            let maps: Vec<Node> = match source.kind {
+                Kind::Seq(items) => items,
+                other => vec![Node {
+                    pos: source.pos,
+                    kind: other,
+                }],
+            };
+            for map in maps {
+                let Kind::Map(extra) = map.kind else {
+                    continue;
+                };
+                self.spend(extra.len(), pos)?;
+                for (k, v) in extra {
+                    if present.insert(KeyId::of(&k)) {
+                        own.push((k, v));
+                    }
+                }
+            }
+        }
+        Ok(own)
     }
 
     /// Adds a finished node to its parent (or makes it the root).
@@ -321,6 +452,32 @@ impl Builder {
     }
 }
 
+/// A mapping key reduced to something hashable: scalars by kind and value (floats by
+/// bits, `-0.0` as `0.0`), collections by their JSON text, which keeps numbers,
+/// strings and nulls apart.
+#[derive(PartialEq, Eq, Hash)]
+enum KeyId {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(u64),
+    Str(String),
+    Complex(String),
+}
+
+impl KeyId {
+    fn of(node: &Node) -> KeyId {
+        match &node.kind {
+            Kind::Null => KeyId::Null,
+            Kind::Bool(b) => KeyId::Bool(*b),
+            Kind::Int(i) => KeyId::Int(*i),
+            Kind::Float(f) => KeyId::Float(if *f == 0.0 { 0 } else { f.to_bits() }),
+            Kind::Str(s) => KeyId::Str(s.clone()),
+            Kind::Seq(_) | Kind::Map(_) => KeyId::Complex(node.to_json().to_string()),
+        }
+    }
+}
+
 fn count_nodes(node: &Node) -> usize {
     1 + match &node.kind {
         Kind::Seq(items) => items.iter().map(count_nodes).sum(),
@@ -330,36 +487,6 @@ fn count_nodes(node: &Node) -> usize {
             .sum(),
         _ => 0,
     }
-}
-
-/// Expands YAML merge keys (`<<: *defaults`): the merged mapping's entries are added
-/// unless the mapping already sets them, keeping the positions where they were written.
-fn merge_keys(entries: Vec<(Node, Node)>) -> Vec<(Node, Node)> {
-    if !entries.iter().any(|(k, _)| k.as_str() == Some("<<")) {
-        return entries;
-    }
-    let (merges, mut own): (Vec<_>, Vec<_>) = entries.into_iter().partition(|(k, v)| {
-        k.as_str() == Some("<<") && matches!(&v.kind, Kind::Map(_) | Kind::Seq(_))
-    });
-    for (_, source) in merges {
-        let maps: Vec<Node> = match source.kind {
-            Kind::Seq(items) => items,
-            other => vec![Node {
-                pos: source.pos,
-                kind: other,
-            }],
-        };
-        for map in maps {
-            if let Kind::Map(extra) = map.kind {
-                for (k, v) in extra {
-                    if !own.iter().any(|(o, _)| o.kind == k.kind) {
-                        own.push((k, v));
-                    }
-                }
-            }
-        }
-    }
-    own
 }
 
 /// Resolves a plain scalar by the YAML 1.2 core schema.
@@ -485,7 +612,11 @@ mod parallel {
                         for l in lines {
                             piece.push_str(l);
                         }
-                        Builder::default().run(&piece).ok()
+                        let builder = Builder {
+                            base_depth: 1,
+                            ..Builder::default()
+                        };
+                        builder.run(&piece).ok()
                     })
                 })
                 .collect();
@@ -713,6 +844,59 @@ mod tests {
         );
     }
 
+    /// Merging is copying: 45 merges of a 10,000-key anchor copy 900,000 nodes by
+    /// alias and merge 450,000 entries, over the budget (this file took 10 s to load
+    /// when each merged key was searched for in a list).
+    #[test]
+    fn merge_keys_count_against_the_alias_budget() {
+        let keys: Vec<String> = (0..10_000).map(|i| format!("k{i}: {i}")).collect();
+        let mut text = format!("base: &b {{ {} }}\n", keys.join(", "));
+        for m in 0..45 {
+            text.push_str(&format!("m{m}: {{ <<: *b, own: 1 }}\n"));
+        }
+        let err = parse(&text).expect_err("over budget");
+        assert_eq!(err.code, Code::ResourceLimit);
+        assert!(err.message.contains("merge keys"), "{}", err.message);
+        // Fewer merges of the same anchor are fine, and keep merge semantics.
+        let few: String = text.lines().take(11).map(|l| format!("{l}\n")).collect();
+        let Kind::Map(top) = parse(&few).expect("under budget").kind else {
+            panic!("map")
+        };
+        assert_eq!(top.len(), 11);
+        let Kind::Map(m0) = &top[1].1.kind else {
+            panic!("map")
+        };
+        assert_eq!(m0.len(), 10_001);
+        assert_eq!(m0[0].0.as_str(), Some("own"));
+    }
+
+    /// Own keys win over merged ones, and earlier merge sources over later ones.
+    #[test]
+    fn merge_key_precedence() {
+        let text = "a: &a { x: 1, y: 1 }\nb: &b { y: 2, z: 2 }\nm:\n  <<: [*a, *b]\n  x: 0\n";
+        let Kind::Map(top) = parse(text).expect("parses").kind else {
+            panic!("map")
+        };
+        let Kind::Map(m) = &top[2].1.kind else {
+            panic!("map")
+        };
+        let pairs: Vec<(String, String)> = m
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.scalar_text().unwrap_or_default(),
+                    v.scalar_text().unwrap_or_default(),
+                )
+            })
+            .collect();
+        let expected = [("x", "0"), ("y", "1"), ("z", "2")];
+        let expected: Vec<(String, String)> = expected
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        assert_eq!(pairs, expected);
+    }
+
     /// The parallel path must give exactly the sequential tree.
     #[test]
     fn parallel_parse_matches_sequential() {
@@ -732,6 +916,65 @@ mod tests {
         assert!(parallel::parse(&block).is_none());
         let anchored = text.replacen("owner: 'team''s'", "owner: &o x", 1);
         assert!(parallel::parse(&anchored).is_none());
+    }
+
+    /// The same limits on both paths: a flag nested exactly to the limit parses either
+    /// way, one level more is `resource-limit` either way (the parallel path declines
+    /// and the sequential parse reports it), whatever the number of CPUs.
+    #[test]
+    fn parallel_parse_enforces_the_same_limits() {
+        // Flag value at depth d: root map (1), flags (2), the flag (3), then nested maps.
+        let nested = |levels: usize| {
+            let mut s = String::from("  deep:\n");
+            for i in 0..levels {
+                s.push_str(&format!("{}n{i}:\n", " ".repeat(4 + 2 * i)));
+            }
+            s.push_str(&format!("{}leaf: 1\n", " ".repeat(4 + 2 * levels)));
+            s
+        };
+        for (levels, ok) in [(MAX_DEPTH - 3, true), (MAX_DEPTH - 2, false)] {
+            let mut text = String::from("version: 1\nflags:\n");
+            text.push_str(&nested(levels));
+            for i in 0..3000 {
+                text.push_str(&format!("  f-{i}:\n    owner: team\n    type: release\n"));
+            }
+            text.push_str(&"#\n".repeat(PARALLEL_MIN_BYTES / 2));
+            let seq = parse_sequential(&text);
+            let par = parallel::parse(&text);
+            assert_eq!(seq.is_ok(), ok, "{levels} levels: {:?}", seq.err());
+            match (&seq, &par) {
+                (Ok(s), Some(p)) => assert_eq!(s, p),
+                (Err(e), None) => assert_eq!(e.code, Code::ResourceLimit),
+                (Err(e), Some(_)) => {
+                    panic!("{levels} levels: parallel accepted what sequential refused: {e:?}")
+                }
+                (Ok(_), None) => panic!("{levels} levels: the parallel path was not taken"),
+            }
+            assert_eq!(parse(&text).map_err(|e| e.code), seq.map_err(|e| e.code));
+        }
+    }
+
+    /// A lone `\r` breaks lines for the parser, so it does for positions too (found
+    /// by the `load` fuzz target: a diagnostic on "line 11" of a file that
+    /// `str::lines` saw as 10 lines).
+    #[test]
+    fn lines_break_where_yaml_breaks_them() {
+        fn collect(t: &str) -> Vec<&str> {
+            lines(t).collect()
+        }
+        assert_eq!(collect("a\nb\r\nc\rd"), ["a", "b", "c", "d"]);
+        assert_eq!(collect("a\n\n"), ["a", ""]);
+        assert_eq!(collect("a\r\r\n"), ["a", ""]);
+        assert_eq!(collect(""), Vec::<&str>::new());
+        let text = "version: 1\rflags:\r  a: 1\r  b: [";
+        let err = parse(text).expect_err("unclosed");
+        assert!(err.pos.line <= 4, "{err:?}");
+        assert_eq!(within(text, Pos::new(9, 1)), Pos::new(4, 7));
+        assert_eq!(end_of("ab"), Pos::new(1, 3));
+        assert_eq!(end_of("ab\rc"), Pos::new(2, 2));
+        assert_eq!(end_of("ab\r\n"), Pos::new(2, 1));
+        assert_eq!(end_of("ab\r"), Pos::new(2, 1));
+        assert_eq!(end_of(""), Pos::new(1, 1));
     }
 
     #[test]

@@ -10,7 +10,9 @@
 //! offending line), [`github`], [`sarif`], [`junit`].
 
 pub mod audit;
+pub mod changes;
 pub mod check;
+pub mod cleanup;
 pub mod codes;
 pub mod diff;
 pub mod eval;
@@ -122,6 +124,11 @@ pub trait Report: Serialize {
     fn html(&self, _out: &mut dyn Write) -> io::Result<()> {
         unsupported(self.command(), "html")
     }
+
+    /// A unified diff of the files the command changes.
+    fn diff(&self, _out: &mut dyn Write) -> io::Result<()> {
+        unsupported(self.command(), "diff")
+    }
 }
 
 /// The error for a format a report does not render. The CLI offers each command only
@@ -156,7 +163,7 @@ pub fn emit<R: Report>(
         Format::Csv => report.csv(out),
         Format::Html => report.html(out),
         Format::Jsonl => unsupported(report.command(), "jsonl"),
-        Format::Diff => unsupported(report.command(), "diff"),
+        Format::Diff => report.diff(out),
     }
 }
 

@@ -57,6 +57,7 @@ mod tests {
             line,
             column: 5,
             text: text.into(),
+            role: crate::scan::Role::Mention,
         }
     }
 

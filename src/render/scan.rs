@@ -50,12 +50,13 @@ fn write_text(out: &mut dyn Write, result: &ScanResult, p: &Printer) -> io::Resu
     for r in &result.references {
         writeln!(
             out,
-            "{}:{}:{}: {} ({})",
+            "{}:{}:{}: {} ({}, {})",
             paint.magenta(&escape(&shown_path(&r.root, &r.path))),
             r.line,
             r.column,
             paint.bold(&r.flag),
-            paint.green(&escape(&r.matched))
+            paint.green(&escape(&r.matched)),
+            r.role.as_str()
         )?;
         if let Some(ctx) = &r.context {
             write_context(out, r, ctx, p)?;
@@ -70,6 +71,35 @@ fn write_text(out: &mut dyn Write, result: &ScanResult, p: &Printer) -> io::Resu
             u.column,
             paint.error("undefined"),
             paint.bold(&escape(&u.key))
+        )?;
+    }
+    write_nested(out, result, p)
+}
+
+/// One line per nested check: the inner check's place, both keys and the outer
+/// check's place.
+fn write_nested(out: &mut dyn Write, result: &ScanResult, p: &Printer) -> io::Result<()> {
+    for n in &result.nested {
+        let inner = format!(
+            "{}:{}:{}",
+            shown_path(&n.inner.root, &n.inner.path),
+            n.inner.line,
+            n.inner.column
+        );
+        let outer = format!(
+            "{}:{}:{}",
+            shown_path(&n.outer.root, &n.outer.path),
+            n.outer.line,
+            n.outer.column
+        );
+        writeln!(
+            out,
+            "{}: {} `{}` is checked inside a branch controlled by `{}` ({})",
+            p.paint.magenta(&escape(&inner)),
+            p.paint.warning("nested"),
+            n.inner.flag,
+            n.outer.flag,
+            escape(&outer)
         )?;
     }
     Ok(())
@@ -176,6 +206,10 @@ fn write_summary(
         ]);
     }
     t.write(out, p)?;
+    if !result.nested.is_empty() {
+        writeln!(out)?;
+        write_nested(out, result, p)?;
+    }
     if !result.undefined.is_empty() {
         let title = "undefined keys (captured by a scan pattern, not in the flags file):";
         writeln!(out, "\n{}", p.paint.bold(title))?;
@@ -204,6 +238,8 @@ fn write_csv(out: &mut dyn Write, result: &ScanResult) -> csv::Result<()> {
         "column",
         "matched",
         "kind",
+        "role",
+        "area",
         "text",
         "truncated",
     ])?;
@@ -216,6 +252,8 @@ fn write_csv(out: &mut dyn Write, result: &ScanResult) -> csv::Result<()> {
             &r.column.to_string(),
             &r.matched,
             r.kind.as_str(),
+            r.role.as_str(),
+            r.area.as_str(),
             &r.text,
             if r.truncated { "true" } else { "false" },
         ])?;
@@ -229,6 +267,8 @@ fn write_csv(out: &mut dyn Write, result: &ScanResult) -> csv::Result<()> {
             &u.column.to_string(),
             &u.key,
             "undefined",
+            "check",
+            "code",
             &u.text,
             if u.truncated { "true" } else { "false" },
         ])?;

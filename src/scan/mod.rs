@@ -11,9 +11,11 @@ pub mod matcher;
 pub mod records;
 mod walk;
 
+pub use walk::{DefinitionFiles, definition_files};
+
 pub use records::{
-    Area, AreaCounts, Context, RefKind, Reference, ScanResult, SkipError, SkipReason, Skipped,
-    Stats, Undefined,
+    Area, AreaCounts, CheckLocation, Context, Nested, RefKind, Reference, Role, ScanResult,
+    SkipError, SkipReason, Skipped, Stats, Undefined,
 };
 
 use crate::model::{FlagsFile, Loaded};
@@ -114,6 +116,24 @@ impl ScanOptions {
         opts.flags_path = Some(loaded.path.clone());
         opts.flags_display = loaded.display.clone();
         opts
+    }
+}
+
+impl ScanOptions {
+    /// Where the file of a reference found by this scan is on disk.
+    pub fn disk_path(&self, r: &Reference) -> PathBuf {
+        let root = self.roots.iter().find(|root| root.display == r.root);
+        let base = match root {
+            // A file given as a root is reported relative to its directory.
+            Some(root) if root.path.is_file() => root
+                .path
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_default(),
+            Some(root) => root.path.clone(),
+            None => PathBuf::from(&r.root),
+        };
+        base.join(&r.path)
     }
 }
 

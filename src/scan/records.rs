@@ -5,6 +5,8 @@
 //! Also the helpers that turn a byte offset of a hit into its line, column and text:
 //! they run only for hits, never for every line.
 
+pub use crate::syntax::Role;
+pub use crate::syntax::nested::{CheckLocation, Nested};
 use memchr::{memchr, memrchr};
 use serde::{Deserialize, Serialize};
 
@@ -27,8 +29,12 @@ pub struct ScanResult {
     /// Keys captured by `settings.scan.patterns` that flags.yaml does not define, in
     /// the same order.
     pub undefined: Vec<Undefined>,
-    /// Keys of the flags (of those scanned for) with no reference, in file order.
+    /// Keys of the flags (of those scanned for) with no reference other than
+    /// definitions, in file order.
     pub unreferenced: Vec<String>,
+    /// Checks of a flag inside a branch controlled by another flag's check, sorted.
+    #[serde(default)]
+    pub nested: Vec<Nested>,
 }
 
 /// How a reference was found.
@@ -75,6 +81,10 @@ pub struct Reference {
     pub matched: String,
     /// How it was found.
     pub kind: RefKind,
+    /// What it does: `check`, `definition`, `gate` or `mention` (scans written before
+    /// roles existed read as `mention`).
+    #[serde(default)]
+    pub role: Role,
     /// The line's text (without the line ending), invalid UTF-8 replaced by U+FFFD,
     /// cut to 300 characters around the match when longer.
     pub text: String,
@@ -548,6 +558,7 @@ mod tests {
                 column: 7,
                 matched: "A".into(),
                 kind: RefKind::Alias,
+                role: Role::Check,
                 text: "use(A)".into(),
                 truncated: false,
                 context: Some(Context::default()),
@@ -555,6 +566,7 @@ mod tests {
             }],
             undefined: vec![],
             unreferenced: vec!["b".into()],
+            nested: vec![],
         };
         let json = serde_json::to_string(&result).expect("serialize");
         let back: ScanResult = serde_json::from_str(&json).expect("deserialize");

@@ -14,7 +14,7 @@ use super::records::{
 };
 use super::{Area, Root, ScanError, ScanOptions};
 use crate::globs::{self, Globs};
-use crate::model::FlagsFile;
+use crate::model::{FlagsFile, Sp};
 use ignore::{DirEntry, ParallelVisitor, ParallelVisitorBuilder, WalkBuilder, WalkState};
 use std::collections::{HashMap, HashSet};
 use std::ffi::OsString;
@@ -47,6 +47,10 @@ struct Plan<'a> {
     flags_file: Option<(OsString, PathBuf)>,
     /// Which files are tests or docs.
     areas: Areas,
+    /// `settings.cleanup.calls`, for roles.
+    calls: crate::syntax::Calls,
+    /// `settings.scan.definitions`: files that declare flags.
+    definitions: PathGlobs,
 }
 
 /// The results of one file.
@@ -54,6 +58,7 @@ struct FileOut {
     path: String,
     refs: Vec<Reference>,
     undefined: Vec<Undefined>,
+    nested: Vec<crate::scan::Nested>,
 }
 
 /// What the workers of one root pool together.
@@ -74,19 +79,19 @@ struct FilterCounts {
     excluded_dirs: AtomicU64,
 }
 
-/// `settings.scan.exclude`, compiled (see [`super::globs`] for the dialect). A
-/// directory an exclude glob matches is not descended into.
-struct Excludes {
+/// The globs of one setting, compiled in the one dialect of [`crate::globs`], with the
+/// directory their `/` globs are relative to (the flags file's).
+pub(crate) struct PathGlobs {
     globs: Globs,
-    /// The flags file's directory (absolute), which path globs are relative to.
     base: Option<PathBuf>,
 }
 
-impl Excludes {
-    fn new(file: &FlagsFile, opts: &ScanOptions) -> Result<Excludes, ScanError> {
-        let exclude = &file.settings.scan.exclude;
-        let globs = Globs::new(exclude.iter().map(|g| g.value.as_str())).map_err(|(i, e)| {
-            let (glob, pos) = exclude
+impl PathGlobs {
+    /// Compiles a setting's globs; an invalid one is an error at its position (the
+    /// file validated, so this only guards a model built by hand).
+    fn new(list: &[Sp<String>], opts: &ScanOptions) -> Result<PathGlobs, ScanError> {
+        let globs = Globs::new(list.iter().map(|g| g.value.as_str())).map_err(|(i, e)| {
+            let (glob, pos) = list
                 .get(i)
                 .map_or((String::new(), crate::diag::Pos::START), |g| {
                     (g.value.clone(), g.pos)
@@ -99,25 +104,35 @@ impl Excludes {
                 message: e.kind().to_string(),
             }
         })?;
-        Ok(Excludes {
+        Ok(PathGlobs {
             globs,
             base: flags_dir(opts),
         })
+    }
+
+    /// Globs without positions (defaults and `settings.scan.areas`): one that does not
+    /// compile leaves the set empty rather than stop the scan.
+    fn from_strings(list: &[String], opts: &ScanOptions) -> PathGlobs {
+        PathGlobs {
+            globs: Globs::new(list.iter().map(String::as_str)).unwrap_or_else(|_| Globs::empty()),
+            base: flags_dir(opts),
+        }
     }
 
     fn is_empty(&self) -> bool {
         self.globs.is_empty()
     }
 
-    /// Whether the entry at `path` (`rel` relative to its scan root) is excluded.
-    fn matches(&self, path: &Path, rel: &Path, name: &std::ffi::OsStr, is_dir: bool) -> bool {
+    /// Whether the entry at `path` (absolute; `rel` relative to its scan root) matches.
+    fn matches(&self, path: &Path, rel: &Path, is_dir: bool) -> bool {
+        let name = path.file_name().unwrap_or_default();
         let rel = globs::relative(self.base.as_deref(), path, rel);
         self.globs.matches(rel, name, is_dir)
     }
 }
 
-/// The directory holding the flags file, absolute: what exclude and area globs with a
-/// `/` are relative to.
+/// The directory holding the flags file, absolute: what the `/` globs of the scan
+/// settings are relative to.
 fn flags_dir(opts: &ScanOptions) -> Option<PathBuf> {
     opts.flags_path
         .as_ref()
@@ -126,38 +141,48 @@ fn flags_dir(opts: &ScanOptions) -> Option<PathBuf> {
 
 /// `settings.scan.areas`, compiled: which files are tests or docs.
 struct Areas {
-    test: Globs,
-    docs: Globs,
-    base: Option<PathBuf>,
+    test: PathGlobs,
+    docs: PathGlobs,
 }
 
 impl Areas {
     fn new(file: &FlagsFile, opts: &ScanOptions) -> Areas {
         let areas = &file.settings.scan.areas;
-        // Validation compiled these globs already; one that somehow did not compile
-        // leaves its area empty rather than stop the scan.
-        let compile = |list: &[String]| {
-            Globs::new(list.iter().map(String::as_str)).unwrap_or_else(|_| Globs::empty())
-        };
         Areas {
-            test: compile(&areas.test),
-            docs: compile(&areas.docs),
-            base: flags_dir(opts),
+            test: PathGlobs::from_strings(&areas.test, opts),
+            docs: PathGlobs::from_strings(&areas.docs, opts),
         }
     }
 
     /// The area of the file at `path` (`rel` relative to its scan root).
     fn of(&self, path: &Path, rel: &Path) -> Area {
-        let rel_base = globs::relative(self.base.as_deref(), path, rel);
-        let name = path.file_name().unwrap_or_default();
-        if self.docs.matches(rel_base, name, false) {
+        if self.docs.matches(path, rel, false) {
             Area::Docs
-        } else if self.test.matches(rel_base, name, false) {
+        } else if self.test.matches(path, rel, false) {
             Area::Test
         } else {
             Area::Code
         }
     }
+}
+
+/// `settings.scan.definitions`: the files that declare flags, where references are
+/// definitions rather than uses.
+pub struct DefinitionFiles(PathGlobs);
+
+impl DefinitionFiles {
+    /// Whether the file at `path` (on disk; `rel` relative to its scan root) is one.
+    pub fn contains(&self, path: &Path, rel: &Path) -> bool {
+        !self.0.is_empty() && self.0.matches(&globs::absolute(path), rel, false)
+    }
+}
+
+/// Compiles `settings.scan.definitions` for the flags file of `opts`.
+pub fn definition_files(
+    file: &FlagsFile,
+    opts: &ScanOptions,
+) -> Result<DefinitionFiles, ScanError> {
+    PathGlobs::new(&file.settings.scan.definitions, opts).map(DefinitionFiles)
 }
 
 /// Runs the scan (see [`super::scan`]).
@@ -177,7 +202,7 @@ pub fn run(file: &FlagsFile, opts: &ScanOptions) -> Result<ScanResult, ScanError
                 })?,
         ),
     };
-    let excludes = Arc::new(Excludes::new(file, opts)?);
+    let excludes = Arc::new(PathGlobs::new(&file.settings.scan.exclude, opts)?);
 
     // Check every root before scanning any, so a typo fails fast.
     let mut roots: Vec<&Root> = Vec::new();
@@ -240,6 +265,8 @@ pub fn run(file: &FlagsFile, opts: &ScanOptions) -> Result<ScanResult, ScanError
             Some((name, std::fs::canonicalize(p).ok()?))
         }),
         areas: Areas::new(file, opts),
+        calls: file.settings.cleanup.compiled(),
+        definitions: definition_files(file, opts)?.0,
     };
 
     let mut stats = Stats {
@@ -261,14 +288,21 @@ pub fn run(file: &FlagsFile, opts: &ScanOptions) -> Result<ScanResult, ScanError
 
     let mut references = Vec::new();
     let mut undefined = Vec::new();
+    let mut nested = Vec::new();
     for (_, f) in files {
         references.extend(f.refs);
         undefined.extend(f.undefined);
+        nested.extend(f.nested);
     }
     for r in &references {
         stats.areas.add(r.area);
     }
-    let referenced: HashSet<&str> = references.iter().map(|r| r.flag.as_str()).collect();
+    // A declaration is not a use: a flag only declared is unreferenced.
+    let referenced: HashSet<&str> = references
+        .iter()
+        .filter(|r| r.role != crate::scan::Role::Definition)
+        .map(|r| r.flag.as_str())
+        .collect();
     let unreferenced = file
         .flags
         .iter()
@@ -282,11 +316,12 @@ pub fn run(file: &FlagsFile, opts: &ScanOptions) -> Result<ScanResult, ScanError
         references,
         undefined,
         unreferenced,
+        nested,
     })
 }
 
 /// Walks one root with the parallel walker.
-fn walk_root(plan: &Plan<'_>, root: &Root, excludes: &Arc<Excludes>) -> Pool {
+fn walk_root(plan: &Plan<'_>, root: &Root, excludes: &Arc<PathGlobs>) -> Pool {
     let opts = plan.opts;
     let counts = Arc::new(FilterCounts::default());
     // A file given as a root is reported relative to its directory.
@@ -344,7 +379,7 @@ fn walk_root(plan: &Plan<'_>, root: &Root, excludes: &Arc<Excludes>) -> Pool {
             }
             let is_dir = e.file_type().is_some_and(|t| t.is_dir());
             let rel = e.path().strip_prefix(&base).unwrap_or(e.path());
-            if excludes.matches(&globs::absolute(e.path()), rel, name, is_dir) {
+            if excludes.matches(&globs::absolute(e.path()), rel, is_dir) {
                 let c = if is_dir {
                     &counts.excluded_dirs
                 } else {
@@ -593,9 +628,9 @@ impl Worker<'_> {
             return;
         }
         // A capture and a token hit for the same flag at the same place are one
-        // reference, of kind `pattern`.
-        // (Captures are few per file: a list is cheaper than a hash set.)
-        let pattern_at: Vec<(usize, usize)> = captured
+        // reference, of kind `pattern`. A set, not a list: a generated file can hold
+        // hundreds of thousands of captures, and a search per hit made it quadratic.
+        let pattern_at: HashSet<(usize, usize)> = captured
             .iter()
             .filter_map(|(s, _, r, _)| r.as_ref().ok().map(|&f| (*s, f)))
             .collect();
@@ -627,12 +662,8 @@ impl Worker<'_> {
                 }
             }
         }
-        let mut seen: Vec<(usize, usize)> = Vec::new();
-        let mut first_at = |at: (usize, usize)| {
-            let new = !seen.contains(&at);
-            seen.push(at);
-            new
-        };
+        let mut seen: HashSet<(usize, usize)> = HashSet::with_capacity(captured.len());
+        let mut first_at = |at: (usize, usize)| seen.insert(at);
         for (start, end, r, pi) in captured {
             match r {
                 // Two patterns capturing the same key at the same place: one record.
@@ -663,7 +694,9 @@ impl Worker<'_> {
             path: rel,
             refs: Vec::new(),
             undefined: Vec::new(),
+            nested: Vec::new(),
         };
+        let mut spans: Vec<crate::syntax::FileRef> = Vec::new();
         let mut cursor = LineCursor::new(buf);
         for ev in events {
             match ev {
@@ -675,6 +708,12 @@ impl Worker<'_> {
                 } => {
                     let loc = cursor.locate(start);
                     let context = plan.opts.context.map(|n| cursor.context(loc.span, n));
+                    spans.push(crate::syntax::FileRef {
+                        start,
+                        end,
+                        pattern: kind == RefKind::Pattern,
+                        flag,
+                    });
                     out.refs.push(Reference {
                         flag: plan.file.flags[flag].key.clone(),
                         root: self.display.to_string(),
@@ -683,6 +722,7 @@ impl Worker<'_> {
                         column: loc.column,
                         matched: String::from_utf8_lossy(&buf[start..end]).into_owned(),
                         kind,
+                        role: crate::scan::Role::Mention,
                         text: loc.text,
                         truncated: loc.truncated,
                         context,
@@ -708,10 +748,54 @@ impl Worker<'_> {
                 }
             }
         }
+        self.assign_roles(path, buf, &spans, &mut out);
         // Same position, several flags (one spelling shared): order by key.
         out.refs
             .sort_by(|a, b| (a.line, a.column, &a.flag).cmp(&(b.line, b.column, &b.flag)));
         self.local.files.push(out);
+    }
+}
+
+impl Worker<'_> {
+    /// Sets the role of each reference of `out` (in the order of `spans`) and records
+    /// the file's nested checks.
+    fn assign_roles(
+        &self,
+        path: &Path,
+        buf: &[u8],
+        spans: &[crate::syntax::FileRef],
+        out: &mut FileOut,
+    ) {
+        if spans.is_empty() {
+            return;
+        }
+        let definitions_file = !self.plan.definitions.is_empty()
+            && self
+                .plan
+                .definitions
+                .matches(&globs::absolute(path), Path::new(&out.path), false);
+        let roles = crate::syntax::file_roles(path, buf, spans, &self.plan.calls, definitions_file);
+        for (r, role) in out.refs.iter_mut().zip(roles.roles) {
+            r.role = role;
+        }
+        let at = |i: usize| {
+            let r = &out.refs[i];
+            crate::scan::CheckLocation {
+                flag: r.flag.clone(),
+                root: r.root.clone(),
+                path: r.path.clone(),
+                line: r.line,
+                column: r.column,
+            }
+        };
+        for (outer, inner) in roles.nested {
+            out.nested.push(crate::scan::Nested {
+                outer: at(outer),
+                inner: at(inner),
+            });
+        }
+        out.nested.sort();
+        out.nested.dedup();
     }
 }
 

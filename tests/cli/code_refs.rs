@@ -274,7 +274,8 @@ fn remove_prints_the_cleanup_plan_with_every_reference() {
         out.stdout,
         "removed flag `new-checkout` from flags.yaml (lines 9-12)\n\
          cleanup plan: delete 1 reference to `new-checkout` in 1 file:\n  \
-         src/web/app.ts:4:18: if (isEnabled(\"new-checkout\")) {\n"
+         src/web/app.ts:4:18: if (isEnabled(\"new-checkout\")) {\n\
+         to rewrite the code automatically, restore flags.yaml and run: flagctl cleanup new-checkout --keep on\n"
     );
 
     let out = r.flagctl(["remove", "old-banner"]).run().code(0);

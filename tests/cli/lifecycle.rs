@@ -1,6 +1,7 @@
 //! `flagctl stale` and `flagctl check` on repositories with dated history: every
 //! finding kind of design section 4 that needs no code scan, in every format.
 
+use crate::common::Test;
 use crate::gitrepo::{GitRepo, ago, ahead};
 use serde_json::Value;
 
@@ -342,4 +343,42 @@ fn uncommitted_change_restarts_the_clock() {
 
 fn indent(body: &str) -> String {
     body.lines().map(|l| format!("    {l}\n")).collect()
+}
+
+#[test]
+fn nested_flag_checks_are_findings_in_stale_check_and_audit() {
+    let flags = "version: 1\nsettings:\n  scan:\n    patterns:\n      - 'isFeatureEnabled\\(\"([a-z-]+)\"\\)'\nflags:\n  outer-flag:\n    type: operational\n    owner: o\n    description: d\n  inner-flag:\n    type: operational\n    owner: o\n    description: d\n";
+    let code = "export function f() {\n  if (isFeatureEnabled(\"outer-flag\")) {\n    if (isFeatureEnabled(\"inner-flag\")) {\n      return 1;\n    }\n  }\n  return 0;\n}\n";
+    let t = |args: &[&str]| {
+        Test::new()
+            .flags(flags)
+            .file("src/app.ts", code)
+            .args(args)
+            .args(["--now", "2026-01-01"])
+    };
+    let stale = t(&["stale", "--scan", "--format", "json"])
+        .run()
+        .code(0)
+        .json();
+    let nested = stale["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["kind"] == "nested")
+        .cloned()
+        .expect("nested");
+    assert_eq!(nested["flag"], "inner-flag");
+    assert_eq!(nested["file"], "src/app.ts");
+    assert_eq!(nested["line"], 3);
+    assert!(
+        nested["message"]
+            .as_str()
+            .expect("message")
+            .contains("controlled by flag `outer-flag` (src/app.ts:2)"),
+        "{nested}"
+    );
+    let check = t(&["check", "--scan"]).run().code(0);
+    assert!(check.stdout.contains("warning[nested]"), "{}", check.stdout);
+    let audit = t(&["audit", "--format", "json"]).run().code(0).json();
+    assert_eq!(audit["summary"]["findings"]["nested"], 1, "{audit}");
 }

@@ -3,15 +3,19 @@
 
 mod audit;
 mod basics;
+mod cleanup;
 mod code_refs;
 mod common;
 mod edit;
+mod edit_safety;
 mod eval;
 mod git;
+mod git_shapes;
 mod gitrepo;
 mod interop;
 mod lifecycle;
 mod list;
+mod reliability;
 mod sarif;
 mod scan;
 mod test_cmd;

@@ -154,7 +154,8 @@ fn finds_exactly_the_hand_counted_references() {
             "stats",
             "references",
             "undefined",
-            "unreferenced"
+            "unreferenced",
+            "nested"
         ]
     );
 }
@@ -317,13 +318,13 @@ fn several_roots_each_record_carries_its_root() {
         .code(0);
     assert!(
         out.stdout
-            .starts_with("src/rb/menu.rb:1:14: sdk-v2 (sdk_v2)\n"),
+            .starts_with("src/rb/menu.rb:1:14: sdk-v2 (sdk_v2, mention)\n"),
         "{}",
         out.stdout
     );
     assert!(
         out.stdout.contains(
-            "src/java/PaymentService.java:9:40: new-payment-processor (new-payment-processor)\n"
+            "src/java/PaymentService.java:9:40: new-payment-processor (new-payment-processor, check)\n"
         ),
         "{}",
         out.stdout
@@ -453,7 +454,7 @@ fn symlinks_are_skipped_and_loops_detected_with_follow() {
     );
     assert!(
         out.stdout
-            .contains("src/rb/menu_link.rb:4:56: sdk-v2 (sdk-v2)\n"),
+            .contains("src/rb/menu_link.rb:4:56: sdk-v2 (sdk-v2, check)\n"),
         "{}",
         out.stdout
     );
@@ -546,7 +547,7 @@ fn colors_on_request() {
         .code(0);
     assert!(
         out.stdout.contains(
-            "\x1b[35msrc/rb/menu.rb\x1b[0m:1:14: \x1b[1msdk-v2\x1b[0m (\x1b[32msdk_v2\x1b[0m)"
+            "\x1b[35msrc/rb/menu.rb\x1b[0m:1:14: \x1b[1msdk-v2\x1b[0m (\x1b[32msdk_v2\x1b[0m, mention)"
         ),
         "{:?}",
         out.stdout

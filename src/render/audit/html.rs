@@ -441,6 +441,9 @@ fn plan(s: &mut String, f: &FlagEntry) {
             snippet(&e.text)
         );
     }
+    if let Some(c) = &p.cleanup_command {
+        let _ = write!(s, "<li>or all at once: <code>{}</code></li>", escape(c));
+    }
     let _ = writeln!(
         s,
         "<li>then run <code>{}</code></li></ol></details>",

@@ -326,7 +326,11 @@ fn plan(f: &FlagEntry) -> Option<Block> {
             code(&format!("flagctl scan --flag {}", f.flag))
         ),
         tail: format!(
-            "- [ ] then run {}\n\n</details>\n\n",
+            "{}- [ ] then run {}\n\n</details>\n\n",
+            p.cleanup_command
+                .as_deref()
+                .map(|c| format!("- [ ] or all at once: {}\n", code(c)))
+                .unwrap_or_default(),
             code(&p.remove_command)
         ),
     }))

@@ -67,9 +67,13 @@ impl Report for Audit {
                     writeln!(out, "    keep: {keep}")?;
                 }
                 for e in plan.lines() {
-                    writeln!(out, "    {}  {}", p.paint.magenta(&e.display()), e.text)?;
+                    let at = p.paint.magenta(&e.display());
+                    writeln!(out, "    {at}  {} ({})", e.text, e.role.as_str())?;
                 }
-                writeln!(out, "    then: {}", plan.remove_command)?;
+                match &plan.cleanup_command {
+                    Some(c) => writeln!(out, "    automatic: {c}")?,
+                    None => writeln!(out, "    then: {}", plan.remove_command)?,
+                }
             }
         }
         if !self.undefined.is_empty() {
