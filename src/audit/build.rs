@@ -139,8 +139,9 @@ pub fn build(input: &Inputs) -> Audit {
         by_state: BTreeMap::new(),
         findings: BTreeMap::new(),
         health: 100,
-        added_last_30_days: Vec::new(),
-        removed_last_30_days: Vec::new(),
+        added_last_30_days: None,
+        removed_last_30_days: None,
+        flags_file_added: None,
         oldest_temporary: Vec::new(),
     };
     for f in &findings {
@@ -229,20 +230,7 @@ pub fn build(input: &Inputs) -> Audit {
         .sort_by(|a, b| b.age_days.cmp(&a.age_days).then(a.flag.cmp(&b.flag)));
     summary.oldest_temporary.truncate(5);
     if let Some(history) = input.history {
-        let since = input.today - chrono::Duration::days(30);
-        for (key, event, commit) in history.events_since(since) {
-            let change = Change {
-                flag: key.to_string(),
-                date: commit.date,
-                commit: commit.short.clone(),
-                author: commit.author.clone(),
-            };
-            match event.change {
-                GitChange::Added => summary.added_last_30_days.push(change),
-                GitChange::Removed => summary.removed_last_30_days.push(change),
-                GitChange::Changed { .. } => {}
-            }
-        }
+        recent_changes(&mut summary, history, input.today);
     }
     let owners = sections
         .into_iter()
@@ -264,6 +252,29 @@ pub fn build(input: &Inputs) -> Audit {
         undefined,
         usage_window: input.usage.and_then(|u| u.window),
     }
+}
+
+/// The flags added and removed in the 30 days before `today`, and when the flags file
+/// itself was first committed.
+fn recent_changes(summary: &mut Summary, history: &FileHistory, today: NaiveDate) {
+    let since = today - chrono::Duration::days(30);
+    let (mut added, mut removed) = (Vec::new(), Vec::new());
+    for (key, event, commit) in history.events_since(since) {
+        let change = Change {
+            flag: key.to_string(),
+            date: commit.date,
+            commit: commit.short.clone(),
+            author: commit.author.clone(),
+        };
+        match event.change {
+            GitChange::Added => added.push(change),
+            GitChange::Removed => removed.push(change),
+            GitChange::Changed { .. } => {}
+        }
+    }
+    summary.added_last_30_days = Some(added);
+    summary.removed_last_30_days = Some(removed);
+    summary.flags_file_added = history.commits.first().map(|c| c.date);
 }
 
 /// One line per finding kind; references found several times are counted.

@@ -53,10 +53,15 @@ pub struct Summary {
     /// 100 minus the percentage of flags with a stale finding (expired, overdue,
     /// launched, dead or unreferenced), rounded down: how Unleash scores project health.
     pub health: u32,
-    /// Flags added to flags.yaml in the 30 days before today (from git).
-    pub added_last_30_days: Vec<Change>,
-    /// Flags removed from flags.yaml in the 30 days before today (from git).
-    pub removed_last_30_days: Vec<Change>,
+    /// Flags added to flags.yaml in the 30 days before today (from git); `null` when
+    /// there is no git history to tell.
+    pub added_last_30_days: Option<Vec<Change>>,
+    /// Flags removed from flags.yaml in the 30 days before today (from git); `null`
+    /// when there is no git history to tell.
+    pub removed_last_30_days: Option<Vec<Change>>,
+    /// The day flags.yaml was first committed (from git). Within the last 30 days every
+    /// flag counts as added, which says that flagctl was adopted, not that flags were.
+    pub flags_file_added: Option<NaiveDate>,
     /// The oldest temporary flags, oldest first (at most five).
     pub oldest_temporary: Vec<Aged>,
 }
@@ -176,6 +181,28 @@ pub struct Plan {
     pub cleanup_command: Option<String>,
 }
 
+impl Plan {
+    /// The edits, one per line of code: a line that names the flag twice (two
+    /// spellings of it) is still one place to edit.
+    pub fn lines(&self) -> Vec<&Location> {
+        per_line(&self.edits)
+    }
+}
+
+/// `locations` (sorted) with one entry per line and flag: the first one on the line.
+pub fn per_line(locations: &[Location]) -> Vec<&Location> {
+    let mut out: Vec<&Location> = Vec::with_capacity(locations.len());
+    for l in locations {
+        let same = out.last().is_some_and(|p| {
+            p.line == l.line && p.path == l.path && p.root == l.root && p.flag == l.flag
+        });
+        if !same {
+            out.push(l);
+        }
+    }
+    out
+}
+
 /// A place in code.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Location {
@@ -236,7 +263,43 @@ impl From<&crate::scan::Undefined> for Location {
     }
 }
 
+/// What the report says about the flags added in the last 30 days.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Added<'a> {
+    /// No git history: nobody can tell.
+    Unknown,
+    /// flags.yaml itself was first committed within the last 30 days, so every flag is
+    /// new: listing them would repeat the whole file.
+    Adopted {
+        /// The day flags.yaml was first committed.
+        on: NaiveDate,
+        /// How many distinct flags were added since.
+        flags: usize,
+    },
+    /// The flags added, oldest first (empty: none).
+    Flags(&'a [Change]),
+}
+
 impl Audit {
+    /// What to say about the flags added in the last 30 days.
+    pub fn added(&self) -> Added<'_> {
+        let s = &self.summary;
+        let Some(added) = &s.added_last_30_days else {
+            return Added::Unknown;
+        };
+        match s.flags_file_added {
+            Some(on) if on >= self.today - chrono::Duration::days(30) => {
+                let keys: std::collections::BTreeSet<&str> =
+                    added.iter().map(|c| c.flag.as_str()).collect();
+                Added::Adopted {
+                    on,
+                    flags: keys.len(),
+                }
+            }
+            _ => Added::Flags(added),
+        }
+    }
+
     /// Keeps only the sections of `owner` (`--owner`); the summary stays whole.
     pub fn only_owner(&mut self, owner: &str) {
         self.owners.retain(|o| o.owner == owner);

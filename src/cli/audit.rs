@@ -4,8 +4,14 @@
 use super::args::UsageArgs;
 use super::{Ctx, Outcome};
 use flagctl::audit::collect::{Options, collect};
+use flagctl::error::Error;
 use flagctl::error::Result;
+use flagctl::render::audit::markdown;
+use std::io::Write;
 use std::path::PathBuf;
+
+/// The smallest `--max-chars`: room for the summary and a line per section.
+const MIN_CHARS: usize = 1000;
 
 super::formats!(Format {
     Table ["text"] => Human,
@@ -33,6 +39,10 @@ pub struct Args {
     /// Do not scan local code; use only --refs
     #[arg(long)]
     no_scan: bool,
+    /// Longest Markdown report, in characters: a longer one has its longest sections
+    /// cut, each saying what was left out [default: 65000, what a GitHub comment holds]
+    #[arg(long, value_name = "N")]
+    max_chars: Option<usize>,
     #[command(flatten)]
     usage: UsageArgs,
     /// Output format
@@ -43,6 +53,7 @@ pub struct Args {
 /// Runs the command.
 pub fn run(ctx: &Ctx, args: &Args) -> Result<Outcome> {
     let format = ctx.format("audit", args.format, Format::Table)?;
+    let max_chars = max_chars(args.max_chars, format)?;
     let loaded = ctx.load_valid()?;
     let opts = Options {
         paths: args.paths.clone(),
@@ -54,6 +65,26 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<Outcome> {
     let usage = args.usage.read(ctx)?;
     let (report, notes) = collect(&ctx.sources(&loaded), &opts, usage.as_ref())?;
     ctx.notes(&notes);
-    ctx.emit(&report, format.render())?;
+    if format == Format::Markdown {
+        let mut out = super::ctx::stdout();
+        out.write_all(markdown::render(&report, max_chars).as_bytes())?;
+        out.flush()?;
+    } else {
+        ctx.emit(&report, format.render())?;
+    }
     Ok(Outcome::Success)
+}
+
+/// `--max-chars`, which only Markdown output has.
+fn max_chars(given: Option<usize>, format: Format) -> Result<usize> {
+    match given {
+        Some(_) if format != Format::Markdown => Err(Error::Usage(
+            "--max-chars applies to --format markdown only".into(),
+        )),
+        Some(n) if n < MIN_CHARS => Err(Error::Usage(format!(
+            "--max-chars must be at least {MIN_CHARS}, not {n}"
+        ))),
+        Some(n) => Ok(n),
+        None => Ok(markdown::MAX_CHARS),
+    }
 }

@@ -377,34 +377,20 @@ fn chromium() -> Option<PathBuf> {
     })
 }
 
-#[test]
-fn audit_html_renders_in_a_real_browser() {
-    let Some(browser) = chromium() else {
-        // Written straight to stderr, which the test harness does not capture, so the
-        // skip is visible in CI logs.
-        let _ = writeln!(
-            std::io::stderr(),
-            "SKIPPED audit_html_renders_in_a_real_browser: no chromium on PATH (.ci/run installs it with apt-get install chromium)"
-        );
-        return;
-    };
-    let repo = workspace();
-    let (_dir, scan) = other_service_scan(&repo);
-    let html = audit(&repo, &scan, "html");
-    assert!(
-        !html.contains("http://")
-            || html
-                .matches("http://")
-                .all(|_| html.contains("xmlns=\"http://www.w3.org/2000/svg\""))
+/// Prints why a browser test is skipped, straight to stderr (which the test harness
+/// does not capture), so the skip is visible in CI logs.
+fn skip(test: &str) {
+    let _ = writeln!(
+        std::io::stderr(),
+        "SKIPPED {test}: no chromium on PATH (.ci/run installs it with apt-get install chromium)"
     );
-    assert!(
-        !html.contains("<script src") && !html.contains("<link "),
-        "the report must be self-contained"
-    );
-    let page = repo.path().join("audit.html");
-    std::fs::write(&page, &html).expect("write html");
+}
+
+/// Runs headless Chromium on `page` with `args` (a window size, `--dump-dom`,
+/// `--screenshot=PATH`) and returns what it printed on stdout.
+fn headless(browser: &Path, page: &Path, args: &[String]) -> String {
     let profile = tempfile::tempdir().expect("profile dir");
-    let out = std::process::Command::new(&browser)
+    let out = std::process::Command::new(browser)
         .args([
             "--headless",
             "--no-sandbox",
@@ -414,18 +400,47 @@ fn audit_html_renders_in_a_real_browser() {
             "--disable-background-networking",
             "--disable-component-update",
             "--disable-sync",
+            "--hide-scrollbars",
         ])
         .arg(format!("--user-data-dir={}", profile.path().display()))
-        .arg("--dump-dom")
+        .args(args)
         .arg(format!("file://{}", page.display()))
         .output()
         .expect("run chromium");
-    let dom = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),
         "chromium failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Asserts that `html` loads nothing from elsewhere.
+fn assert_self_contained(html: &str) {
+    let svg_ns = "xmlns=\"http://www.w3.org/2000/svg\"";
+    assert_eq!(
+        html.matches("http").count(),
+        html.matches(svg_ns).count(),
+        "only the SVG namespace may name a URL"
+    );
+    assert!(
+        !html.contains("<script src") && !html.contains("<link ") && !html.contains("url("),
+        "the report must be self-contained"
+    );
+}
+
+#[test]
+fn audit_html_renders_in_a_real_browser() {
+    let Some(browser) = chromium() else {
+        return skip("audit_html_renders_in_a_real_browser");
+    };
+    let repo = workspace();
+    let (_dir, scan) = other_service_scan(&repo);
+    let html = audit(&repo, &scan, "html");
+    assert_self_contained(&html);
+    let page = repo.path().join("audit.html");
+    std::fs::write(&page, &html).expect("write html");
+    let dom = headless(&browser, &page, &["--dump-dom".to_string()]);
     // The DOM as the browser built it: every flag has a table row, the chart has bars.
     for flag in [
         "ops-circuit",
@@ -451,6 +466,126 @@ fn audit_html_renders_in_a_real_browser() {
         dom.contains("id=\"plan-dead-flag\""),
         "no cleanup plan for dead-flag"
     );
+}
+
+/// The workspace made harder to lay out: a long key owned by a long team name, code
+/// under a deep generated path with a minified line, and usage data.
+fn crowded_workspace() -> (GitRepo, tempfile::TempDir, PathBuf) {
+    let repo = workspace();
+    let mut flags = std::fs::read_to_string(repo.path().join("flags.yaml")).expect("flags");
+    let key = "checkout-experience-redesign-for-returning-customers-in-the-eu-region";
+    flags += &flag(
+        key,
+        "release",
+        "checkout-platform-and-payments-infrastructure-team",
+        &dates(ago(200), ago(20)),
+    );
+    repo.commit_flags(ago(200), "Eve", "Add a long key", &flags);
+    let deep = "services/checkout/generated/openapi-clients/typescript/src/models/checkout-configuration-response-with-localized-payment-methods/index.ts";
+    let minified = format!(
+        "var a=isFeatureEnabled(\"{key}\")&&isFeatureEnabled(\"expired-flag\");{}",
+        "b.c(d,e,f,g);".repeat(40)
+    );
+    repo.write(deep, &format!("{minified}\n"));
+    let mut csv = String::from("flag,last_evaluated,count\n");
+    for day in 1..=28u64 {
+        csv += &format!("old-release,{},{}\n", ago(day), 100 + day * 7 % 40);
+        if day % 3 == 0 {
+            csv += &format!("{key},{},{}\n", ago(day), day * 11);
+        }
+    }
+    csv += &format!("expired-flag,{},5\n", ago(2));
+    // Outside the repository, so that the scan does not count its lines as references.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let usage = dir.path().join("usage.csv");
+    std::fs::write(&usage, csv).expect("usage");
+    (repo, dir, usage)
+}
+
+/// A script that opens every plan, then writes what the layout measures into the
+/// page, for `--dump-dom` to read back.
+const PROBE: &str = "<script>document.querySelectorAll('details').forEach(function(d){d.open=true});var e=document.documentElement,w=document.querySelector('.wide'),p=document.createElement('pre');p.id='probe';p.textContent=JSON.stringify({scrollWidth:e.scrollWidth,clientWidth:e.clientWidth,innerWidth:innerWidth,tableScroll:w.scrollWidth,tableClient:w.clientWidth});document.body.appendChild(p)</script>";
+
+#[test]
+fn audit_html_fits_1280_pixels_without_horizontal_scrolling() {
+    let Some(browser) = chromium() else {
+        return skip("audit_html_fits_1280_pixels_without_horizontal_scrolling");
+    };
+    let (repo, _dir, usage) = crowded_workspace();
+    let usage = format!("--usage={}", usage.display());
+    let html = repo
+        .flagctl(["audit", "--format", "html", usage.as_str()])
+        .run()
+        .code(0)
+        .stdout;
+    assert_self_contained(&html);
+    // The chart: titled axes, several ticks, a legend of the states present only.
+    assert!(
+        html.contains(">Number of flags</text>")
+            && html.contains(">Age (days since the flag was created)</text>")
+    );
+    let legend: Vec<&str> = html
+        .split("<li data-state=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .collect();
+    assert_eq!(legend, ["on", "partial", "off"]);
+    assert!(
+        html.matches("text-anchor=\"end\" fill=\"#57606a\"").count() >= 4,
+        "too few ticks"
+    );
+    // Findings are badges; plans are collapsed; usage adds a sparkline per flag.
+    assert!(html.contains("<span class=\"badge error\" title=\"flag `expired-flag` expired"));
+    assert!(html.matches("<details class=\"plan\" id=\"plan-").count() >= 6);
+    assert!(!html.contains("<details open"), "plans start collapsed");
+    assert_eq!(html.matches("<svg class=\"spark\"").count(), 9);
+    assert!(html.contains(&format!("<td class=\"nw\">{}</td>", ago(1))));
+    // Laid out by a real browser at 1,280 x 900, every plan open: nothing overflows.
+    let page = repo.path().join("audit.html");
+    std::fs::write(&page, html.replace("</body>", &format!("{PROBE}</body>"))).expect("write");
+    let dom = headless(
+        &browser,
+        &page,
+        &["--window-size=1280,900".into(), "--dump-dom".into()],
+    );
+    let probe = dom
+        .split("<pre id=\"probe\">")
+        .nth(1)
+        .and_then(|s| s.split("</pre>").next())
+        .expect("the probe ran");
+    let m: serde_json::Value = serde_json::from_str(probe).expect("probe json");
+    let n = |k: &str| m[k].as_u64().expect(k);
+    assert_eq!(n("innerWidth"), 1280, "{m}");
+    assert!(
+        n("scrollWidth") <= n("innerWidth"),
+        "the page scrolls sideways: {m}"
+    );
+    assert!(
+        n("scrollWidth") <= n("clientWidth"),
+        "the page scrolls sideways: {m}"
+    );
+    assert!(
+        n("tableScroll") <= n("tableClient"),
+        "the table scrolls sideways: {m}"
+    );
+    // A screenshot to look at, next to the page: target/tmp/audit-1280x900.{png,html}.
+    let shot = Path::new(env!("CARGO_TARGET_TMPDIR")).join("audit-1280x900.png");
+    let _ = std::fs::remove_file(&shot);
+    let _ = std::fs::copy(&page, shot.with_extension("html"));
+    headless(
+        &browser,
+        &page,
+        &[
+            "--window-size=1280,900".into(),
+            format!("--screenshot={}", shot.display()),
+        ],
+    );
+    let png = std::fs::read(&shot).expect("screenshot written");
+    assert!(
+        png.starts_with(b"\x89PNG") && png.len() > 10_000,
+        "empty screenshot"
+    );
+    let _ = writeln!(std::io::stderr(), "screenshot: {}", shot.display());
 }
 
 #[test]
@@ -484,5 +619,263 @@ fn a_split_experiment_leaves_the_kept_value_to_its_owner() {
             .as_str()
             .expect("action")
             .starts_with("Decide which variant wins")
+    );
+}
+
+/// A flags file of one expired release flag, `key`, owned by `owner`, with a scan
+/// pattern for `isFeatureEnabled("key")`.
+fn one_flag(key: &str, owner: &str) -> String {
+    format!(
+        "{}  {key}:\n    description: d\n    type: release\n    owner: {owner}\n    created: 2026-01-01\n    expires: 2026-02-01\n",
+        HEAD.replace("  service: checkout-api\n", "")
+    )
+}
+
+#[test]
+fn markdown_escapes_per_context_and_lists_each_line_once() {
+    // Two spellings of the flag on one line, pipes in the code, and an undefined key
+    // used twice on one line.
+    let t = Test::new().flags(&one_flag("pipe-flag", "web-team")).file(
+        "web/a.ts",
+        "if (isEnabled(\"pipe-flag\") || PIPE_FLAG) { x = a | b; }\nreturn isFeatureEnabled('ghost') || isFeatureEnabled('ghost');\n",
+    );
+    let dir = t.path().to_path_buf();
+    let run = |format: &str| {
+        Test::new()
+            .current_dir(&dir)
+            .args(["audit", "--now", TODAY, "--format", format])
+            .run()
+            .code(0)
+            .stdout
+    };
+    let md = run("markdown");
+    let line = "- [ ] `web/a.ts:1` — `if (isEnabled(\"pipe-flag\") || PIPE_FLAG) { x = a | b; }`\n";
+    assert_eq!(md.matches(line).count(), 1, "{md}");
+    assert!(
+        md.contains("- `ghost` at `web/a.ts:2`: `return isFeatureEnabled('ghost') || isFeatureEnabled('ghost');`\n"),
+        "{md}"
+    );
+    assert_eq!(md.matches("`ghost` at").count(), 1, "{md}");
+    // A pipe is escaped in table cells only: elsewhere `\|` would show literally.
+    for l in md.lines().filter(|l| !l.starts_with('|')) {
+        assert!(!l.contains("\\|"), "escaped pipe outside a table: {l}");
+    }
+    // JSON keeps both references (with their columns); every view lists the line once.
+    let json: serde_json::Value = serde_json::from_str(&run("json")).expect("json");
+    let edits = &json["owners"][0]["flags"][0]["plan"]["edits"];
+    assert_eq!(edits.as_array().map(Vec::len), Some(2), "{edits}");
+    let text = run("table");
+    assert_eq!(text.matches("web/a.ts:1").count(), 1, "{text}");
+    assert_eq!(text.matches("web/a.ts:2").count(), 1, "{text}");
+    let html = run("html");
+    assert_eq!(html.matches("<code>web/a.ts:1</code>").count(), 1, "{html}");
+}
+
+/// `n` expired flags owned by ten teams, each referenced from a source file and a
+/// test, so that every flag has a cleanup plan with two places to edit.
+fn big_workspace(n: usize) -> Test {
+    let mut yaml = HEAD.replace("  service: checkout-api\n", "");
+    let mut files: Vec<String> = vec![String::new(); 100];
+    for i in 0..n {
+        let key = format!("flag-{i:04}");
+        yaml.push_str(&format!(
+            "  {key}:\n    description: flag number {i} of a big file\n    type: release\n    owner: team-{}\n    created: 2026-01-01\n    expires: 2026-02-01\n",
+            i % 10
+        ));
+        files[i % 100].push_str(&format!(
+            "if (isFeatureEnabled(\"{key}\")) {{ renderTheNewCheckoutPage(user, cart, {i}); }}\n"
+        ));
+    }
+    let mut t = Test::new().flags(&yaml);
+    for (i, text) in files.iter().enumerate() {
+        t = t
+            .file(&format!("src/page{i}.ts"), text)
+            .file(&format!("test/page{i}.test.ts"), text);
+    }
+    t
+}
+
+#[test]
+fn markdown_fits_max_chars_on_a_2000_flag_file() {
+    let t = big_workspace(2000);
+    let dir = t.path().to_path_buf();
+    let run = |extra: &[&str]| {
+        Test::new()
+            .current_dir(&dir)
+            .args(["audit", "--now", TODAY, "--format", "markdown"])
+            .args(extra)
+            .run()
+            .code(0)
+            .stdout
+    };
+    for (max, args) in [(65_000, vec![]), (20_000, vec!["--max-chars", "20000"])] {
+        let md = run(&args);
+        let chars = md.chars().count();
+        assert!(chars <= max, "{chars} characters, more than {max}");
+        assert!(chars > max * 9 / 10, "cut too much: {chars} of {max}");
+        // Summary, then every owner's table, then the plans.
+        assert!(md.starts_with("# Feature flag audit"), "{md}");
+        assert!(md.contains("**2000 flags**"), "{md}");
+        let tables = md.find("## Flags by owner").expect("tables");
+        let plans = md.find("## Cleanup plans").expect("plans");
+        assert!(tables < plans);
+        for team in 0..10 {
+            assert!(
+                md.contains(&format!("### team-{team}\n\n| flag |")),
+                "team-{team}"
+            );
+        }
+        // Whole structures only: every <details> closed, table rows right under a
+        // table, cut lines after a blank line.
+        assert_eq!(
+            md.matches("<details>").count(),
+            md.matches("</details>").count()
+        );
+        let lines: Vec<&str> = md.lines().collect();
+        for pair in lines.windows(2) {
+            if pair[1].starts_with('|') && !pair[1].starts_with("| flag |") {
+                assert!(pair[0].starts_with('|'), "{pair:?}");
+            }
+            if pair[1].starts_with('_') {
+                assert!(pair[0].is_empty(), "{pair:?}");
+            }
+        }
+        assert!(
+            md.contains("more flags left out to fit; `--owner team-0`, `--format html` or `--format json` shows them all._"),
+            "no cut line for tables"
+        );
+        assert!(
+            md.contains("more cleanup plans left out to fit"),
+            "no cut line for plans"
+        );
+    }
+}
+
+#[test]
+fn a_small_report_is_unchanged_by_the_limit() {
+    let repo = workspace();
+    let (_dir, scan) = other_service_scan(&repo);
+    let default = audit(&repo, &scan, "markdown");
+    let refs = format!("--refs={}", scan.display());
+    let root = format!("--root=billing={}", scan.display());
+    let unlimited = repo
+        .flagctl([
+            "audit",
+            "--format",
+            "markdown",
+            refs.as_str(),
+            root.as_str(),
+            "--max-chars",
+            "100000000",
+        ])
+        .run()
+        .code(0)
+        .stdout;
+    assert_eq!(default, unlimited);
+    assert!(!default.contains("left out"), "{default}");
+}
+
+#[test]
+fn max_chars_is_for_markdown_and_not_tiny() {
+    let t = || Test::new().flags(&one_flag("a", "t"));
+    let out = t()
+        .args(["audit", "--format", "json", "--max-chars", "5000"])
+        .run()
+        .code(2);
+    assert!(
+        out.stderr
+            .contains("--max-chars applies to --format markdown only"),
+        "{}",
+        out.stderr
+    );
+    let out = t()
+        .args(["audit", "--format", "markdown", "--max-chars", "10"])
+        .run()
+        .code(2);
+    assert!(
+        out.stderr.contains("--max-chars must be at least 1000"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn added_in_the_last_30_days_without_history_is_unknown() {
+    let t = Test::new().flags(&one_flag("a", "t"));
+    let dir = t.path().to_path_buf();
+    let run = |format: &str| {
+        Test::new()
+            .current_dir(&dir)
+            .args(["audit", "--now", TODAY, "--format", format])
+            .run()
+            .code(0)
+            .stdout
+    };
+    assert!(
+        run("markdown").contains("- Added in the last 30 days: unknown (no history)\n- Removed in the last 30 days: unknown (no history)\n")
+    );
+    assert!(run("table").contains("added in the last 30 days: unknown (no history)\n"));
+    assert!(run("html").contains("<li>Added in the last 30 days: unknown (no history)</li>"));
+    let json: serde_json::Value = serde_json::from_str(&run("json")).expect("json");
+    assert_eq!(
+        json["summary"]["added_last_30_days"],
+        serde_json::Value::Null
+    );
+    assert_eq!(
+        json["summary"]["removed_last_30_days"],
+        serde_json::Value::Null
+    );
+}
+
+#[test]
+fn added_in_the_first_month_counts_flags_instead_of_listing_them() {
+    let release = |key: &str| flag(key, "release", "t", &dates(ago(12), ahead(20)));
+    let adopted = GitRepo::new();
+    let three = format!("{HEAD}{}{}{}", release("a"), release("b"), release("c"));
+    adopted.commit_flags(ago(12), "Ann", "Adopt flagctl", &three);
+    adopted.commit_flags(ago(5), "Bob", "Add d", &format!("{three}{}", release("d")));
+    let md = adopted
+        .flagctl(["audit", "--format", "markdown"])
+        .run()
+        .code(0)
+        .stdout;
+    let on = ago(12);
+    assert!(
+        md.contains(&format!(
+            "- Added in the last 30 days: 4 flags (`flags.yaml` was added on {on})\n"
+        )),
+        "{md}"
+    );
+    let text = adopted.flagctl(["audit"]).run().code(0).stdout;
+    assert!(
+        text.contains(&format!(
+            "added in the last 30 days: 4 flags (flags.yaml was added on {on})\n"
+        )),
+        "{text}"
+    );
+    let json = adopted
+        .flagctl(["audit", "--format", "json"])
+        .run()
+        .code(0)
+        .json();
+    assert_eq!(json["summary"]["flags_file_added"], on.to_string());
+    assert_eq!(
+        json["summary"]["added_last_30_days"]
+            .as_array()
+            .map(Vec::len),
+        Some(4)
+    );
+    // Once flags.yaml is older than 30 days, the flags added are listed.
+    let older = GitRepo::new();
+    older.commit_flags(ago(40), "Ann", "Adopt flagctl", &three);
+    older.commit_flags(ago(5), "Bob", "Add d", &format!("{three}{}", release("d")));
+    let md = older
+        .flagctl(["audit", "--format", "markdown"])
+        .run()
+        .code(0)
+        .stdout;
+    assert!(
+        md.contains(&format!("- Added in the last 30 days: `d` ({}, ", ago(5))),
+        "{md}"
     );
 }

@@ -1,13 +1,14 @@
 //! The audit report: a terminal summary with a table per owner, Markdown for issues
-//! and pull requests, and a self-contained HTML page.
+//! and pull requests (fitted to a comment's size), and a self-contained HTML page.
 
+pub mod fit;
 pub mod html;
 pub mod markdown;
 
 use super::table::Table;
 use super::{Printer, Report};
-use crate::audit::{Audit, Candidate, Change, Keep, Plan};
-use crate::text::value;
+use crate::audit::{Added, Audit, Candidate, Change, Keep, Plan};
+use crate::text::{plural, value};
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
@@ -65,7 +66,7 @@ impl Report for Audit {
                 if let Some(keep) = keep_text(plan) {
                     writeln!(out, "    keep: {keep}")?;
                 }
-                for e in &plan.edits {
+                for e in plan.lines() {
                     let at = p.paint.magenta(&e.display());
                     writeln!(out, "    {at}  {} ({})", e.text, e.role.as_str())?;
                 }
@@ -78,7 +79,7 @@ impl Report for Audit {
         if !self.undefined.is_empty() {
             writeln!(out)?;
             writeln!(out, "{}", p.paint.error("referenced but not defined"))?;
-            for u in &self.undefined {
+            for u in crate::audit::per_line(&self.undefined) {
                 let at = p.paint.magenta(&u.display());
                 writeln!(out, "  {}  {at}  {}", u.flag, u.text)?;
             }
@@ -87,7 +88,7 @@ impl Report for Audit {
     }
 
     fn markdown(&self, out: &mut dyn Write, _p: &Printer) -> io::Result<()> {
-        out.write_all(markdown::render(self).as_bytes())
+        out.write_all(markdown::render(self, markdown::MAX_CHARS).as_bytes())
     }
 
     fn html(&self, out: &mut dyn Write) -> io::Result<()> {
@@ -102,8 +103,10 @@ fn write_summary(out: &mut dyn Write, audit: &Audit, p: &Printer) -> io::Result<
     writeln!(out, "{}", p.paint.bold(&title))?;
     writeln!(
         out,
-        "{} flags in {}, health {}%",
-        s.flags, audit.file, s.health
+        "{} in {}, health {}%",
+        plural(s.flags, "flag"),
+        audit.file,
+        s.health
     )?;
     let join = |m: &BTreeMap<String, usize>| {
         m.iter()
@@ -119,31 +122,61 @@ fn write_summary(out: &mut dyn Write, audit: &Audit, p: &Printer) -> io::Result<
         join(&s.findings)
     };
     writeln!(out, "findings: {findings}")?;
-    let changes = |v: &[Change]| {
-        if v.is_empty() {
-            "none".to_string()
-        } else {
-            v.iter()
-                .map(|c| c.flag.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
+    let added = match audit.added() {
+        Added::Unknown => changes(None),
+        Added::Adopted { on, flags } => {
+            format!(
+                "{} ({} was added on {on})",
+                plural(flags, "flag"),
+                audit.file
+            )
         }
+        Added::Flags(list) => changes(Some(list)),
     };
-    writeln!(
-        out,
-        "added in the last 30 days: {}",
-        changes(&s.added_last_30_days)
-    )?;
+    writeln!(out, "added in the last 30 days: {added}")?;
     writeln!(
         out,
         "removed in the last 30 days: {}",
-        changes(&s.removed_last_30_days)
+        changes(s.removed_last_30_days.as_deref())
     )?;
     if let Some(reason) = &audit.history_unavailable {
         let line = format!("git history unavailable: {reason}");
         writeln!(out, "{}", p.paint.dim(&line))?;
     }
     Ok(())
+}
+
+/// Longest code line quoted in a plan, in characters.
+pub(super) const SNIPPET_CHARS: usize = 120;
+
+/// A code line as quoted in a plan: a very long one (minified code) is cut, and the
+/// flag says so.
+pub(super) fn clip(line: &str) -> (&str, bool) {
+    match line.char_indices().nth(SNIPPET_CHARS) {
+        Some((end, _)) => (&line[..end], true),
+        None => (line, false),
+    }
+}
+
+/// How many lines of code a cleanup plan edits, in words.
+pub(super) fn places(n: usize) -> String {
+    match n {
+        0 => "no code to edit".into(),
+        n => format!("{} to edit", plural(n, "place")),
+    }
+}
+
+/// Flag changes in a summary line; `None`: no history to tell.
+fn changes(list: Option<&[Change]>) -> String {
+    match list {
+        None => "unknown (no history)".into(),
+        Some([]) => "none".into(),
+        Some(v) => v
+            .iter()
+            .map(|c| c.flag.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
 }
 
 /// The last evaluation of a flag in the usage data, as a date.
