@@ -168,7 +168,7 @@ pub fn decode_contexts(file: &str, text: &str) -> (NamedContexts, Vec<Diagnostic
             let name = key.scalar_text().unwrap_or_default();
             if !valid_key(&name) {
                 dec.error(
-                    key.pos,
+                    key.span(),
                     Code::InvalidKey,
                     format!("context name `{name}` must be letters, digits, `.`, `_`, `:` or `-`"),
                 );
@@ -176,7 +176,7 @@ pub fn decode_contexts(file: &str, text: &str) -> (NamedContexts, Vec<Diagnostic
             }
             if let Some((_, first, _)) = out.entries.iter().find(|(n, _, _)| *n == name) {
                 dec.error(
-                    key.pos,
+                    key.span(),
                     Code::DuplicateKey,
                     format!(
                         "context `{name}` is defined twice (first on line {}); rename or remove one",

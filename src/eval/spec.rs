@@ -59,7 +59,7 @@ pub fn decode_spec(
     };
     if matches!(root.kind, Kind::Null) {
         dec.error(
-            root.pos,
+            root.span(),
             Code::EmptyFile,
             "the spec file is empty; add `tests:` with a list of tests",
         );
@@ -68,7 +68,7 @@ pub fn decode_spec(
     let entries = dec.fields(&root, &"the spec file", &[&["tests"]]);
     if entries.is_empty() && dec.diagnostics.is_empty() {
         dec.error(
-            root.pos,
+            root.span(),
             Code::MissingField,
             "the spec file has no `tests:` list",
         );
@@ -107,7 +107,7 @@ fn decode_case(
     let mut case = TestCase {
         name: String::new(),
         pos: item.pos,
-        flag: Sp::new(String::new(), item.pos),
+        flag: Sp::of(String::new(), item),
         context_name: None,
         context: Map::new(),
         env: None,
@@ -129,7 +129,7 @@ fn decode_case(
                 if flags.flag(&key.value).is_none() {
                     let hint = did_you_mean(&key.value, flags.flags.iter().map(|f| f.key.as_str()));
                     dec.error(
-                        key.pos,
+                        key.span(),
                         Code::UndefinedFlag,
                         format!("{what} uses flag `{}`, which flags.yaml does not define{hint}", key.value),
                     );
@@ -151,14 +151,14 @@ fn decode_case(
                         None => {
                             let hint = did_you_mean(name, named.names());
                             dec.error(
-                                v.pos,
+                                v.span(),
                                 Code::UnknownContext,
                                 format!("{what} uses context `{name}`, which the contexts file does not define{hint}"),
                             );
                         }
                     },
                     None => dec.error(
-                        v.pos,
+                        v.span(),
                         Code::UnknownContext,
                         format!("{what} uses the named context `{name}` but there is no contexts file; create fixtures/contexts.yaml or set settings.contexts"),
                     ),
@@ -174,7 +174,7 @@ fn decode_case(
                         let names: Vec<&str> = allowed.iter().map(|a| a.value.as_str()).collect();
                         let hint = did_you_mean(&env.value, names.iter().copied());
                         dec.error(
-                            env.pos,
+                            env.span(),
                             Code::UnknownEnvironment,
                             format!(
                                 "{what} uses environment `{}`, which is not in settings.environments ({}){hint}",
@@ -187,9 +187,9 @@ fn decode_case(
                 case.env = Some(env);
             }
             "bucket" => match v.kind {
-                Kind::Int(b) if (1..=100).contains(&b) => case.bucket = Some(Sp::new(b as u8, v.pos)),
+                Kind::Int(b) if (1..=100).contains(&b) => case.bucket = Some(Sp::of(b as u8, v)),
                 _ => dec.error(
-                    v.pos,
+                    v.span(),
                     Code::InvalidBucket,
                     format!("{field_what} must be a whole number from 1 to 100, not {}", describe(v)),
                 ),
@@ -200,12 +200,12 @@ fn decode_case(
                     continue;
                 };
                 match Reason::parse(&text.value) {
-                    Some(r) => case.reason = Some(Sp::new(r, text.pos)),
+                    Some(r) => case.reason = Some(text.with_value(r)),
                     None => {
                         let hint = did_you_mean(&text.value, Reason::ALL.iter().map(|(n, _)| *n));
                         let all: Vec<&str> = Reason::ALL.iter().map(|(n, _)| *n).collect();
                         dec.error(
-                            text.pos,
+                            text.span(),
                             Code::UnknownReason,
                             if hint.is_empty() {
                                 format!("{what}: unknown reason `{}`; use one of {}", text.value, all.join(", "))
@@ -219,23 +219,23 @@ fn decode_case(
             _ => {
                 // variant
                 if matches!(v.kind, Kind::Null) {
-                    case.variant = Some(Sp::new(None, v.pos));
+                    case.variant = Some(Sp::of(None, v));
                 } else if let Some(name) = dec.string(v, &field_what) {
-                    case.variant = Some(Sp::new(Some(name.value), name.pos));
+                    case.variant = Some(name.with_value(Some(name.value.clone())));
                 }
             }
         }
     }
     if !has_flag {
         dec.error(
-            item.pos,
+            item.span(),
             Code::MissingField,
             format!("{what} has no `flag`; add `flag: KEY`"),
         );
     }
     if case.expect.is_none() && case.reason.is_none() && case.variant.is_none() {
         dec.error(
-            item.pos,
+            item.span(),
             Code::MissingField,
             format!(
                 "{what} checks nothing; add `expect:` (and optionally `reason:` or `variant:`)"
@@ -247,6 +247,7 @@ fn decode_case(
         Some(Sp {
             value: Some(name),
             pos,
+            ..
         }),
     ) = (flags.flag(&case.flag.value), &case.variant)
     {

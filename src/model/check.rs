@@ -131,7 +131,7 @@ fn check_metadata(flag: &Flag, settings: &Settings, today: NaiveDate, dec: &mut 
     if let (Some(created), Some(expires)) = (&flag.created, &flag.expires) {
         if expires.value < created.value {
             dec.error(
-                expires.pos,
+                expires.span(),
                 Code::ExpiresBeforeCreated,
                 format!(
                     "flag `{key}` expires on {} but was created on {}; expiry must come after creation",
@@ -141,7 +141,7 @@ fn check_metadata(flag: &Flag, settings: &Settings, today: NaiveDate, dec: &mut 
         } else if temporary && (expires.value - created.value).num_days() > settings.max_expiry_days
         {
             dec.error(
-                expires.pos,
+                expires.span(),
                 Code::ExpiresTooLate,
                 format!(
                     "flag `{key}` expires {} days after it was created, more than settings.max_expiry ({} days); pick an earlier date",
@@ -159,7 +159,7 @@ fn check_metadata(flag: &Flag, settings: &Settings, today: NaiveDate, dec: &mut 
             let span = (expires.value - created.value).num_days();
             if span > days {
                 dec.warning(
-                    expires.pos,
+                    expires.span(),
                     Code::ExpiryBeyondLifetime,
                     format!(
                         "flag `{key}` expires {span} days after it was created, beyond the {days}-day lifetime of {t} flags (settings.lifetimes.{t}); fine if the team means it, or pick an earlier date"
@@ -171,7 +171,7 @@ fn check_metadata(flag: &Flag, settings: &Settings, today: NaiveDate, dec: &mut 
     if let Some(expires) = &flag.expires {
         if today > expires.value {
             dec.warning(
-                expires.pos,
+                expires.span(),
                 Code::Expired,
                 format!(
                     "flag `{key}` expired on {} ({} days ago); remove it from code and flags.yaml, or move `expires` if it must stay",
@@ -194,7 +194,7 @@ fn check_segment_refs(
         if !known.contains(&r.value) {
             let hint = hints.did_you_mean(&r.value, known);
             dec.error(
-                r.pos,
+                r.span(),
                 Code::UndefinedSegment,
                 format!(
                     "flag `{}` uses segment `{}`, which is not defined under `segments:`{hint}",
@@ -221,7 +221,7 @@ fn check_targeting(
     if let Some(variants) = &t.variants {
         if !variants.is_empty() && variants.iter().all(|v| v.weight.value == 0) {
             dec.error(
-                variants[0].weight.pos,
+                variants[0].weight.span(),
                 Code::InvalidWeight,
                 format!(
                     "every variant of flag `{}` has weight 0; give at least one a positive weight",
@@ -296,7 +296,7 @@ fn undefined_variant(
         None => "`variants:`".to_string(),
     };
     dec.error(
-        v.pos,
+        v.span(),
         Code::UndefinedVariant,
         format!(
             "rule `{}` of flag `{}` serves variant `{}`, which is not defined under {under}{hint}",
@@ -409,7 +409,7 @@ fn check_value_types(flag: &Flag, dec: &mut Decoder) {
     for (k, what, v) in &explicit[1..] {
         if *k != kind {
             dec.error(
-                v.pos,
+                v.span(),
                 Code::TypeMismatch,
                 format!(
                     "{what} of flag `{}` is a {k}, but {first_what} (line {}) is a {kind}; every value a flag serves must have the same type",

@@ -245,7 +245,7 @@ pub fn decode_when(node: &Node, dec: &mut Decoder, what: &dyn std::fmt::Display)
     for (key, ops_node) in entries {
         let Some(attribute) = key.scalar_text().filter(|a| !a.is_empty()) else {
             dec.error(
-                key.pos,
+                key.span(),
                 Code::InvalidKey,
                 format!("{what}: attribute names must be non-empty strings"),
             );
@@ -253,7 +253,7 @@ pub fn decode_when(node: &Node, dec: &mut Decoder, what: &dyn std::fmt::Display)
         };
         if let Some(line) = first_line.get(&attribute) {
             dec.error(
-                key.pos,
+                key.span(),
                 Code::DuplicateKey,
                 format!(
                     "{what}: attribute `{attribute}` appears twice (first on line {line}); put all its operators under one key"
@@ -264,7 +264,7 @@ pub fn decode_when(node: &Node, dec: &mut Decoder, what: &dyn std::fmt::Display)
         let cond_what = super::decode::Quoted(what, &attribute);
         let Kind::Map(op_entries) = &ops_node.kind else {
             dec.error(
-                ops_node.pos,
+                ops_node.span(),
                 Code::InvalidType,
                 format!(
                     "{cond_what} must be a mapping of operators such as `{{ eq: value }}`, not {}",
@@ -282,7 +282,7 @@ pub fn decode_when(node: &Node, dec: &mut Decoder, what: &dyn std::fmt::Display)
             let name = op_key.as_str().unwrap_or("");
             if let Some(first) = seen.get(name) {
                 dec.error(
-                    op_key.pos,
+                    op_key.span(),
                     Code::DuplicateKey,
                     format!("{cond_what}: operator `{name}` appears twice (first on line {}); remove one", first.line),
                 );
@@ -304,7 +304,7 @@ pub fn decode_when(node: &Node, dec: &mut Decoder, what: &dyn std::fmt::Display)
                 let names = OPERATORS.iter().map(|(n, _)| *n);
                 let hint = did_you_mean(&shown, names.chain(["ignore_case"]));
                 dec.error(
-                    op_key.pos,
+                    op_key.span(),
                     Code::UnknownOperator,
                     format!("unknown operator `{shown}` in {cond_what}{hint}"),
                 );
@@ -318,7 +318,7 @@ pub fn decode_when(node: &Node, dec: &mut Decoder, what: &dyn std::fmt::Display)
         }
         if ops.is_empty() && !op_entries.is_empty() && seen.keys().all(|n| *n == "ignore_case") {
             dec.error(
-                ops_node.pos,
+                ops_node.span(),
                 Code::InvalidOperand,
                 format!("{cond_what} has no operator; add one such as `eq`"),
             );
@@ -509,7 +509,7 @@ fn decode_version(operand: &Node, dec: &mut Decoder, here: &dyn std::fmt::Displa
     let unprefixed = text.trim().strip_prefix(['v', 'V']).map(parse_version);
     if let Some(Some(v)) = unprefixed {
         dec.warning(
-            operand.pos,
+            operand.span(),
             Code::SemverPrefix,
             format!(
                 "{here}: `{text}` is not a SemVer version (no leading `v`), so this condition never holds, as in the SDKs; write `{v}`"

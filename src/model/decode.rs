@@ -121,13 +121,13 @@ impl Decoder {
     }
 
     /// Records an error.
-    pub fn error(&mut self, pos: Pos, code: Code, message: impl Into<String>) {
+    pub fn error(&mut self, pos: impl Into<Span>, code: Code, message: impl Into<String>) {
         self.diagnostics
             .push(Diagnostic::error(&self.file, pos, code, message));
     }
 
     /// Records a warning.
-    pub fn warning(&mut self, pos: Pos, code: Code, message: impl Into<String>) {
+    pub fn warning(&mut self, pos: impl Into<Span>, code: Code, message: impl Into<String>) {
         self.diagnostics
             .push(Diagnostic::warning(&self.file, pos, code, message));
     }
@@ -135,7 +135,7 @@ impl Decoder {
     /// Reports `node` not being of the expected shape.
     pub fn wrong_type(&mut self, node: &Node, what: &dyn fmt::Display, expected: &str) {
         self.error(
-            node.pos,
+            node.span(),
             Code::InvalidType,
             format!("{what} must be {expected}, not {}", node.describe()),
         );
@@ -177,7 +177,7 @@ impl Decoder {
                     .scalar_text()
                     .unwrap_or_else(|| key.describe().to_string());
                 self.error(
-                    key.pos,
+                    key.span(),
                     Code::UnknownField,
                     format!("unknown field `{text}` in {what}; field names are strings"),
                 );
@@ -199,7 +199,7 @@ impl Decoder {
                     hint
                 };
                 self.error(
-                    key.pos,
+                    key.span(),
                     Code::UnknownField,
                     format!("unknown field `{name}` in {what}{hint}"),
                 );
@@ -208,7 +208,7 @@ impl Decoder {
             if let Some((_, first, _)) = out.iter().find(|(n, _, _)| *n == name) {
                 let line = first.pos.line;
                 self.error(
-                    key.pos,
+                    key.span(),
                     Code::DuplicateKey,
                     format!("`{name}` is set twice in {what} (first on line {line}); remove one"),
                 );
@@ -228,7 +228,7 @@ impl Decoder {
                 self.wrong_type(node, what, "a string");
                 None
             }
-            _ => node.scalar_text().map(|s| Sp::new(s, node.pos)),
+            _ => node.scalar_text().map(|s| Sp::of(s, node)),
         }
     }
 
@@ -255,7 +255,7 @@ impl Decoder {
         for glob in &globs {
             if let Err(e) = crate::globs::compile(&glob.value) {
                 self.error(
-                    glob.pos,
+                    glob.span(),
                     Code::InvalidPattern,
                     format!("{what}: `{}` is not a valid glob: {}", glob.value, e.kind()),
                 );
@@ -267,7 +267,7 @@ impl Decoder {
     /// A boolean.
     pub fn boolean(&mut self, node: &Node, what: &dyn fmt::Display) -> Option<Sp<bool>> {
         match node.kind {
-            Kind::Bool(b) => Some(Sp::new(b, node.pos)),
+            Kind::Bool(b) => Some(Sp::of(b, node)),
             Kind::Null => None,
             _ => {
                 self.wrong_type(node, what, "`true` or `false`");
@@ -281,7 +281,7 @@ impl Decoder {
     pub fn rollout(&mut self, node: &Node, what: &dyn fmt::Display) -> Option<Sp<u8>> {
         let message = match (&node.kind, whole(node)) {
             (Kind::Null, _) => return None,
-            (_, Some(i)) if (0..=100).contains(&i) => return Some(Sp::new(i as u8, node.pos)),
+            (_, Some(i)) if (0..=100).contains(&i) => return Some(Sp::of(i as u8, node)),
             (Kind::Int(i), _) => {
                 format!("{what} is {i}, outside 0..100; use a whole percentage from 0 to 100")
             }
@@ -301,7 +301,7 @@ impl Decoder {
                 node.describe()
             ),
         };
-        self.error(node.pos, Code::InvalidRollout, message);
+        self.error(node.span(), Code::InvalidRollout, message);
         None
     }
 
@@ -309,9 +309,9 @@ impl Decoder {
     pub fn date(&mut self, node: &Node, what: &dyn fmt::Display) -> Option<Sp<NaiveDate>> {
         let text = self.string(node, what)?;
         match parse_date(&text.value) {
-            Ok(d) => Some(Sp::new(d, text.pos)),
+            Ok(d) => Some(text.with_value(d)),
             Err(msg) => {
-                self.error(text.pos, Code::InvalidDate, format!("{what}: {msg}"));
+                self.error(text.span(), Code::InvalidDate, format!("{what}: {msg}"));
                 None
             }
         }
@@ -321,13 +321,13 @@ impl Decoder {
     pub fn value(&mut self, node: &Node, what: &dyn fmt::Display) -> Option<Sp<serde_json::Value>> {
         if matches!(node.kind, Kind::Null) {
             self.error(
-                node.pos,
+                node.span(),
                 Code::InvalidType,
                 format!("{what} is empty; give a value (quote `\"\"` for an empty string)"),
             );
             return None;
         }
-        Some(Sp::new(node.to_json(), node.pos))
+        Some(Sp::of(node.to_json(), node))
     }
 }
 
@@ -384,16 +384,16 @@ pub fn decode(root: &Node, dec: &mut Decoder) -> FlagsFile {
             "version" => {
                 saw_version = true;
                 match value.kind {
-                    Kind::Int(1) => file.version = Some(Sp::new(1, value.pos)),
+                    Kind::Int(1) => file.version = Some(Sp::of(1, value)),
                     Kind::Int(v) => dec.error(
-                        value.pos,
+                        value.span(),
                         Code::UnsupportedVersion,
                         format!(
                             "`version: {v}` is not supported; this flagctl reads format version 1"
                         ),
                     ),
                     _ => dec.error(
-                        value.pos,
+                        value.span(),
                         Code::UnsupportedVersion,
                         format!("`version` must be the integer 1, not {}", value.describe()),
                     ),
@@ -420,7 +420,7 @@ pub fn decode(root: &Node, dec: &mut Decoder) -> FlagsFile {
 // report it rather than panic, should the lists and the match ever drift apart.
 fn unreachable_field(dec: &mut Decoder, key: &Node) {
     dec.error(
-        key.pos,
+        key.span(),
         Code::UnknownField,
         "field is not handled by this version of flagctl",
     );
@@ -444,7 +444,7 @@ fn decode_settings(node: &Node, dec: &mut Decoder) -> Settings {
                             _ => s.lifetimes.permission = days,
                         },
                         Err(msg) => dec.error(
-                            text.pos,
+                            text.span(),
                             Code::InvalidDuration,
                             format!("settings.lifetimes.{t}: {msg}, or `never`"),
                         ),
@@ -463,7 +463,7 @@ fn decode_settings(node: &Node, dec: &mut Decoder) -> Settings {
                         _ => s.launched_after_days = days,
                     },
                     Err(msg) => dec.error(
-                        text.pos,
+                        text.span(),
                         Code::InvalidDuration,
                         format!("settings.{name}: {msg}"),
                     ),
@@ -494,7 +494,7 @@ fn decode_settings(node: &Node, dec: &mut Decoder) -> Settings {
                                     || c.value.contains(char::is_whitespace)
                                 {
                                     dec.error(
-                                        c.pos,
+                                        c.span(),
                                         Code::InvalidPattern,
                                         format!("settings.cleanup.calls: `{}` is not a function or method name (e.g. `isEnabled` or `flags.isEnabled`)", c.value),
                                     );
@@ -517,7 +517,7 @@ fn report_repeats(dec: &mut Decoder, items: &[Sp<String>], what: &dyn fmt::Displ
     for item in items {
         match first_line.entry(&item.value) {
             Entry::Occupied(first) => dec.error(
-                item.pos,
+                item.span(),
                 Code::DuplicateKey,
                 format!(
                     "`{}` is listed twice in {what} (first on line {}); remove one",
@@ -570,7 +570,7 @@ fn decode_scan(node: &Node, dec: &mut Decoder, scan: &mut ScanSettings) {
                             let names = AliasStyle::ALL.iter().map(|(n, _)| *n);
                             let hint = did_you_mean(&style.value, names);
                             dec.error(
-                                style.pos,
+                                style.span(),
                                 Code::UnknownAliasStyle,
                                 format!(
                                     "unknown alias style `{}`{hint}; styles are kebab, snake, screaming_snake, camel, pascal, dot",
@@ -588,12 +588,12 @@ fn decode_scan(node: &Node, dec: &mut Decoder, scan: &mut ScanSettings) {
                             scan.patterns.push(ScanPattern { source, regex: re })
                         }
                         Ok(_) => dec.error(
-                            source.pos,
+                            source.span(),
                             Code::InvalidPattern,
                             "scan pattern has no capture group; wrap the flag key in parentheses, e.g. `isEnabled\\(\"([^\"]+)\"\\)`",
                         ),
                         Err(e) => dec.error(
-                            source.pos,
+                            source.span(),
                             Code::InvalidPattern,
                             format!("scan pattern does not compile: {}", one_line(&e.to_string())),
                         ),
@@ -643,7 +643,7 @@ fn keyed_entries<'n>(
             .filter(|_| !matches!(key.kind, Kind::Null))
         else {
             dec.error(
-                key.pos,
+                key.span(),
                 Code::InvalidKey,
                 format!("{what} keys must be plain strings"),
             );
@@ -659,11 +659,11 @@ fn keyed_entries<'n>(
                     "{what} key `{name}` has characters outside [A-Za-z0-9._:-]; use letters, digits, `.`, `_`, `:` or `-`"
                 )
             };
-            dec.error(key.pos, Code::InvalidKey, message);
+            dec.error(key.span(), Code::InvalidKey, message);
         }
         if let Some(line) = first_line.get(&name) {
             dec.error(
-                key.pos,
+                key.span(),
                 Code::DuplicateKey,
                 format!("duplicate {what} key `{name}` (first defined on line {line}); rename or remove one"),
             );
@@ -762,12 +762,12 @@ fn decode_flag(key: String, pos: Pos, node: &Node, dec: &mut Decoder) -> Flag {
             "type" => {
                 if let Some(t) = dec.string(value, &field) {
                     match FlagType::parse(&t.value) {
-                        Some(ft) => flag.flag_type = Some(Sp::new(ft, t.pos)),
+                        Some(ft) => flag.flag_type = Some(t.with_value(ft)),
                         None => {
                             let hint =
                                 did_you_mean(&t.value, FlagType::ALL.iter().map(|(n, _)| *n));
                             dec.error(
-                                t.pos,
+                                t.span(),
                                 Code::UnknownType,
                                 if hint.is_empty() {
                                     format!(
@@ -853,7 +853,7 @@ fn decode_environments(
     for (key, value) in entries {
         let Some(name) = key.scalar_text() else {
             dec.error(
-                key.pos,
+                key.span(),
                 Code::InvalidKey,
                 "environment names must be plain strings",
             );
@@ -861,7 +861,7 @@ fn decode_environments(
         };
         if let Some(line) = first_line.get(&name) {
             dec.error(
-                key.pos,
+                key.span(),
                 Code::DuplicateKey,
                 format!(
                     "environment `{name}` is set twice in {what} (first on line {line}); remove one"
@@ -930,7 +930,7 @@ fn decode_rules(node: &Node, dec: &mut Decoder, what: &dyn fmt::Display) -> Vec<
             when: Vec::new(),
             segments: Vec::new(),
             rollout: None,
-            serve: Serve::Value(Sp::new(serde_json::Value::Bool(true), item.pos)),
+            serve: Serve::Value(Sp::of(serde_json::Value::Bool(true), item)),
         };
         let (mut value, mut variant) = (None, None);
         for (name, _, v) in entries {
@@ -949,7 +949,7 @@ fn decode_rules(node: &Node, dec: &mut Decoder, what: &dyn fmt::Display) -> Vec<
             (None, Some(v)) => Serve::Variant(v),
             (Some(v), Some(_)) => {
                 dec.error(
-                    item.pos,
+                    item.span(),
                     Code::InvalidRule,
                     format!("{rule_what} sets both `value` and `variant`; keep one"),
                 );
@@ -957,7 +957,7 @@ fn decode_rules(node: &Node, dec: &mut Decoder, what: &dyn fmt::Display) -> Vec<
             }
             (None, None) => {
                 dec.error(
-                    item.pos,
+                    item.span(),
                     Code::InvalidRule,
                     format!("{rule_what} serves nothing; add `value: ...` or `variant: NAME`"),
                 );
@@ -979,7 +979,7 @@ fn decode_variants(node: &Node, dec: &mut Decoder, what: &dyn fmt::Display) -> V
     for (key, value) in entries {
         let Some(name) = key.scalar_text() else {
             dec.error(
-                key.pos,
+                key.span(),
                 Code::InvalidKey,
                 "variant names must be plain strings",
             );
@@ -987,7 +987,7 @@ fn decode_variants(node: &Node, dec: &mut Decoder, what: &dyn fmt::Display) -> V
         };
         if let Some(line) = first_line.get(&name) {
             dec.error(
-                key.pos,
+                key.span(),
                 Code::DuplicateKey,
                 format!(
                     "variant `{name}` is defined twice (first on line {line}); rename or remove one"
@@ -1003,16 +1003,14 @@ fn decode_variants(node: &Node, dec: &mut Decoder, what: &dyn fmt::Display) -> V
                 continue;
             }
             match whole(v) {
-                Some(w) if w >= 0 && w <= i64::from(u32::MAX) => {
-                    weight = Some(Sp::new(w as u32, v.pos))
-                }
+                Some(w) if w >= 0 && w <= i64::from(u32::MAX) => weight = Some(Sp::of(w as u32, v)),
                 Some(w) if w < 0 => dec.error(
-                    v.pos,
+                    v.span(),
                     Code::InvalidWeight,
                     format!("{var_what} has weight {w}; weights must be zero or positive"),
                 ),
                 _ => dec.error(
-                    v.pos,
+                    v.span(),
                     Code::InvalidWeight,
                     format!(
                         "{var_what} weight must be a whole number, not {}",
@@ -1033,10 +1031,10 @@ fn decode_variants(node: &Node, dec: &mut Decoder, what: &dyn fmt::Display) -> V
                 })
             }
             (None, _) if !has_field(value, "value") => {
-                dec.error(key.pos, Code::MissingField, missing("value"))
+                dec.error(key.span(), Code::MissingField, missing("value"))
             }
             (_, None) if !has_field(value, "weight") => {
-                dec.error(key.pos, Code::MissingField, missing("weight"))
+                dec.error(key.span(), Code::MissingField, missing("weight"))
             }
             _ => {}
         }

@@ -16,7 +16,7 @@ pub use condition::{Condition, Operator};
 pub use error::ModelError;
 pub use load::{Loaded, Validation, discover, load_path, load_text};
 
-use crate::diag::Pos;
+use crate::diag::{Pos, Span};
 use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::Value;
@@ -36,12 +36,42 @@ pub struct Sp<T> {
     pub value: T,
     /// Where it starts in the file.
     pub pos: Pos,
+    /// Where it ends (exclusive); equal to `pos` when only the start is known.
+    pub end: Pos,
 }
 
 impl<T> Sp<T> {
     /// Wraps a value with its position.
     pub fn new(value: T, pos: Pos) -> Self {
-        Sp { value, pos }
+        Sp {
+            value,
+            pos,
+            end: pos,
+        }
+    }
+
+    /// Wraps a value decoded from `node`, keeping where the node ends so diagnostics
+    /// underline the whole scalar.
+    pub fn of(value: T, node: &yaml::Node) -> Self {
+        Sp {
+            value,
+            pos: node.pos,
+            end: node.end,
+        }
+    }
+
+    /// Another value written at the same place (a string decoded into an enum).
+    pub fn with_value<U>(&self, value: U) -> Sp<U> {
+        Sp {
+            value,
+            pos: self.pos,
+            end: self.end,
+        }
+    }
+
+    /// Where the value is written.
+    pub fn span(&self) -> Span {
+        Span::new(self.pos, self.end)
     }
 }
 

@@ -28,6 +28,9 @@ pub const MAX_ALIAS_NODES: usize = 1_000_000;
 pub struct Node {
     /// Where the value starts.
     pub pos: Pos,
+    /// Where a scalar ends (exclusive), so a diagnostic can underline all of it;
+    /// equal to `pos` for collections, whose extent is not worth underlining.
+    pub end: Pos,
     /// The value itself.
     pub kind: Kind,
 }
@@ -53,6 +56,20 @@ pub enum Kind {
 }
 
 impl Node {
+    /// A node whose extent is only its start (collections, synthesized values).
+    pub fn at(pos: Pos, kind: Kind) -> Self {
+        Node {
+            pos,
+            end: pos,
+            kind,
+        }
+    }
+
+    /// Where the node is written: the whole scalar, or the start of a collection.
+    pub fn span(&self) -> crate::diag::Span {
+        crate::diag::Span::new(self.pos, self.end)
+    }
+
     /// The string content when this node is a string scalar.
     pub fn as_str(&self) -> Option<&str> {
         match &self.kind {
@@ -275,6 +292,10 @@ fn pos_of(span: &Span) -> Pos {
     Pos::new(span.start.line() as u32, span.start.col() as u32 + 1)
 }
 
+fn pos_end(span: &Span) -> Pos {
+    Pos::new(span.end.line() as u32, span.end.col() as u32 + 1)
+}
+
 /// An open collection while its children are read.
 enum Open {
     Seq(Pos, usize, Vec<Node>),
@@ -320,7 +341,8 @@ impl Builder {
                     } else {
                         Kind::Str(value.into_owned())
                     };
-                    self.push(Node { pos, kind }, anchor)?;
+                    let end = pos_end(&span);
+                    self.push(Node { pos, end, kind }, anchor)?;
                 }
                 Event::SequenceStart(_, anchor, _) => {
                     self.open(Open::Seq(pos, anchor, Vec::new()), pos)?
@@ -330,20 +352,10 @@ impl Builder {
                 }
                 Event::SequenceEnd | Event::MappingEnd => {
                     let (node, anchor) = match self.stack.pop() {
-                        Some(Open::Seq(p, a, items)) => (
-                            Node {
-                                pos: p,
-                                kind: Kind::Seq(items),
-                            },
-                            a,
-                        ),
-                        Some(Open::Map(p, a, entries, _)) => (
-                            Node {
-                                pos: p,
-                                kind: Kind::Map(self.merge_keys(entries, p)?),
-                            },
-                            a,
-                        ),
+                        Some(Open::Seq(p, a, items)) => (Node::at(p, Kind::Seq(items)), a),
+                        Some(Open::Map(p, a, entries, _)) => {
+                            (Node::at(p, Kind::Map(self.merge_keys(entries, p)?)), a)
+                        }
                         None => continue,
                     };
                     self.push(node, anchor)?;
@@ -356,17 +368,16 @@ impl Builder {
                     let Some((node, _)) = self.anchors.get(&id) else {
                         return Err(Failure::Scan("alias to an unknown anchor".into(), pos));
                     };
+                    // The copy is reported where the alias is written.
                     let mut copy = node.clone();
                     copy.pos = pos;
+                    copy.end = pos_end(&span);
                     self.push(copy, 0)?;
                 }
                 _ => {}
             }
         }
-        Ok(self.root.unwrap_or(Node {
-            pos: Pos::START,
-            kind: Kind::Null,
-        }))
+        Ok(self.root.unwrap_or(Node::at(Pos::START, Kind::Null)))
     }
 
     fn open(&mut self, open: Open, pos: Pos) -> Result<(), Failure> {
@@ -414,10 +425,7 @@ impl Builder {
         for (_, source) in merges {
             let maps: Vec<Node> = match source.kind {
                 Kind::Seq(items) => items,
-                other => vec![Node {
-                    pos: source.pos,
-                    kind: other,
-                }],
+                other => vec![Node::at(source.pos, other)],
             };
             for map in maps {
                 let Kind::Map(extra) = map.kind else {
@@ -634,10 +642,7 @@ mod parallel {
         if slot.1.kind != Kind::Null {
             return None;
         }
-        slot.1 = Node {
-            pos: pos?,
-            kind: Kind::Map(entries),
-        };
+        slot.1 = Node::at(pos?, Kind::Map(entries));
         Some(root)
     }
 

@@ -61,6 +61,8 @@ pub fn log(diagnostics: &[Diagnostic]) -> Log<'_> {
                         region: Region {
                             start_line: d.line,
                             start_column: d.column,
+                            end_line: d.end.map(|e| e.line),
+                            end_column: d.end.map(|e| e.column),
                         },
                     },
                 }],
@@ -177,6 +179,12 @@ struct Artifact {
 struct Region {
     start_line: u32,
     start_column: u32,
+    /// The end of the offending scalar, when known, so code scanning highlights all
+    /// of it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_line: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_column: Option<u32>,
 }
 
 #[derive(Serialize)]

@@ -329,3 +329,46 @@ fn a_file_read_but_not_understood_is_exit_1_for_validate_and_2_for_the_rest() {
         .code(2);
     assert!(out.stderr.contains("dir is a directory"), "{}", out.stderr);
 }
+
+#[test]
+fn carets_underline_the_whole_scalar() {
+    let flags = "version: 1\nflags:\n  a:\n    type: release\n    owner: x\n    description: d\n    created: 2026-01-01\n    expires: tomorrow please\n    rollout: \"fifty: percent\"\n";
+    let out = Test::new()
+        .flags(flags)
+        .args(["validate", "--color", "never"])
+        .run()
+        .code(1);
+    // `tomorrow please` is 15 characters, the quoted rollout 16 with its quotes.
+    assert!(
+        out.stdout
+            .contains("8 |     expires: tomorrow please\n  |              ^^^^^^^^^^^^^^^\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("9 |     rollout: \"fifty: percent\"\n  |              ^^^^^^^^^^^^^^^^\n"),
+        "{}",
+        out.stdout
+    );
+    let sarif = Test::new()
+        .flags(flags)
+        .args(["validate", "--format", "sarif"])
+        .run()
+        .code(1)
+        .json();
+    let regions: Vec<(u64, u64, u64)> = sarif["runs"][0]["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|r| {
+            let region = &r["locations"][0]["physicalLocation"]["region"];
+            (
+                region["startLine"].as_u64().expect("line"),
+                region["startColumn"].as_u64().expect("column"),
+                region["endColumn"].as_u64().expect("end column"),
+            )
+        })
+        .collect();
+    assert_eq!(regions, [(8, 14, 29), (9, 14, 30)]);
+}
