@@ -173,7 +173,9 @@ fn batch(ctx: &Ctx, args: &Args, engine: &Engine, prepared: &[Prepared]) -> Resu
     }
     let (totals, stop) = batch.run(input, &mut out, &mut on_skip);
     let error = stop.map(|s| match s {
-        Stop::Io(e) => Error::read(path, e),
+        Stop::Read(e) => Error::read(path, e),
+        // Not a read error: `| head` closing stdout ends the run quietly.
+        Stop::Write(e) => Error::Output(e),
         Stop::Line(bad) => Error::Invalid {
             file: display.clone(),
             line: u32::try_from(bad.line).unwrap_or(u32::MAX),

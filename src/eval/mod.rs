@@ -79,6 +79,30 @@ impl Reason {
         }
     }
 
+    /// When this reason is given, in one sentence: the README's table of reasons is
+    /// generated from it (and checked by a test), so a new reason is documented.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            Reason::Static => {
+                "The flag has no targeting (no segments, rollout 100, no rules, no variants): everyone gets `value`."
+            }
+            Reason::TargetingMatch => {
+                "A rule matched (`rule` names it), or the context is in one of the flag's `segments` and nothing later decided."
+            }
+            Reason::Split => {
+                "A percentage decided: the bucket fell inside or outside a `rollout` below 100, or picked a weighted variant."
+            }
+            Reason::Default => {
+                "The context is in none of the flag's `segments` (off value), or rules or variants exist and none applied (`value`)."
+            }
+            Reason::Disabled => "`enabled: false`: everyone gets the off value.",
+            Reason::KillSwitch => {
+                "`kill_switch: true`: everyone gets the off value, whatever else the flag says."
+            }
+            Reason::Error => "The flag could not be evaluated; `error_code` says why.",
+        }
+    }
+
     /// Parses a reason name.
     pub fn parse(s: &str) -> Option<Reason> {
         Self::ALL.iter().find(|(n, _)| *n == s).map(|(_, r)| *r)
@@ -102,6 +126,20 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    /// Every error code, in documentation order.
+    pub const ALL: [ErrorCode; 2] = [ErrorCode::FlagNotFound, ErrorCode::TargetingKeyMissing];
+
+    /// When this error happens, in one sentence (the README's table is generated from
+    /// it and checked by a test).
+    pub fn meaning(self) -> &'static str {
+        match self {
+            ErrorCode::FlagNotFound => "No flag in flags.yaml has this key or alias.",
+            ErrorCode::TargetingKeyMissing => {
+                "A rollout below 100 or a variant split needs a bucket, but the context lacks the `bucket_by` attribute (default `userId`) or holds a list or an object there."
+            }
+        }
+    }
+
     /// The name used in output.
     pub fn as_str(self) -> &'static str {
         match self {

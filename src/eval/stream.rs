@@ -97,8 +97,10 @@ pub struct Totals<'p> {
 /// Why a batch stopped early.
 #[derive(Debug)]
 pub enum Stop {
-    /// Reading the input or writing the output failed.
-    Io(io::Error),
+    /// Reading the input failed.
+    Read(io::Error),
+    /// Writing the output failed (a closed pipe, `| head`, is one way).
+    Write(io::Error),
     /// A malformed line, without `keep_going`.
     Line(BadLine),
 }
@@ -152,7 +154,7 @@ impl<'a, 'f> Batch<'a, 'f> {
                 match reader.next_chunk() {
                     Ok(Some(c)) => chunks.push(c),
                     Ok(None) => break,
-                    Err(e) => return (totals, Some(Stop::Io(e))),
+                    Err(e) => return (totals, Some(Stop::Read(e))),
                 }
             }
             if chunks.is_empty() {
@@ -177,7 +179,7 @@ impl<'a, 'f> Batch<'a, 'f> {
                     out.write_all(&r.out)
                 })();
                 if let Err(e) = written {
-                    return (totals, Some(Stop::Io(e)));
+                    return (totals, Some(Stop::Write(e)));
                 }
                 wrote_any |= !r.out.is_empty();
                 totals.contexts += r.contexts;

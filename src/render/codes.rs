@@ -116,3 +116,20 @@ pub fn document(codes: &[Code]) -> String {
     }
     s
 }
+
+/// The Markdown tables of every evaluation `reason` and `error_code`, each with when it
+/// happens, generated from [`Reason`](crate::eval::Reason) and
+/// [`ErrorCode`](crate::eval::ErrorCode). The README holds this text and a test keeps
+/// it current, so a new reason or error code cannot go undocumented.
+pub fn evaluation_reasons() -> String {
+    use crate::eval::{ErrorCode, Reason};
+    let mut s = String::from("| `reason` | when |\n|---|---|\n");
+    for (name, reason) in Reason::ALL {
+        s.push_str(&format!("| `{name}` | {} |\n", reason.meaning()));
+    }
+    s.push_str("\n| `error_code` | when |\n|---|---|\n");
+    for code in ErrorCode::ALL {
+        s.push_str(&format!("| `{}` | {} |\n", code.as_str(), code.meaning()));
+    }
+    s
+}

@@ -521,3 +521,19 @@ fn semver_is_exact_as_in_the_sdks() {
     assert_eq!(reason("v6.0.0"), Value::Null);
     assert_eq!(reason("5.1.9"), Value::Null);
 }
+
+/// `flagctl eval --contexts-file users.jsonl | head` closes stdout early: a write
+/// error, not "cannot read users.jsonl", and not an error at all.
+#[test]
+fn batch_into_a_closed_pipe_is_not_a_read_error() {
+    let lines: String = (0..50_000)
+        .map(|i| format!("{{\"userId\":\"u-{i}\"}}\n"))
+        .collect();
+    let (status, stderr) = Test::new()
+        .flags("version: 1\nflags:\n  k:\n    type: operational\n    owner: me\n    rollout: 50\n")
+        .file("users.jsonl", lines)
+        .args(["eval", "--contexts-file", "users.jsonl"])
+        .run_closing_stdout_early();
+    assert!(status.success(), "status {status:?}, stderr {stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+}

@@ -15,6 +15,7 @@ mod gitrepo;
 mod interop;
 mod lifecycle;
 mod list;
+mod readme;
 mod reliability;
 mod sarif;
 mod scan;
