@@ -3,8 +3,8 @@
 //! module decides what the report says.
 
 use super::*;
+use crate::changes::{Change as GitChange, FileHistory};
 use crate::diag::Code;
-use crate::git::{Change as GitChange, FileHistory};
 use crate::lifecycle::keep::{self, Candidate, Decision, Keep};
 use crate::lifecycle::{self, CodeRef, Facts, Finding};
 use crate::model::{Flag, FlagsFile};

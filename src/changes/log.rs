@@ -2,9 +2,10 @@
 //! fields it changed, following renames of flags.yaml.
 
 use super::{FieldChange, RawFile, diff_flag};
+use crate::changes::{Change, history};
 use crate::diag::{Code, Pos};
 use crate::error::{Error, Result};
-use crate::git::{Change, Repo};
+use crate::git::Repo;
 use crate::model::Loaded;
 use crate::suggest::did_you_mean;
 use chrono::NaiveDate;
@@ -72,7 +73,7 @@ pub struct FlagLog {
 /// suggests the closest key.
 pub fn flag_log(loaded: &Loaded, rev: Option<&str>, key: &str) -> Result<FlagLog> {
     let (repo, rel) = Repo::locate(&loaded.path)?;
-    let history = repo.history(rev, &rel)?;
+    let history = history(&repo, rev, &rel)?;
     let mut commits: Vec<Entry> = Vec::new();
     if rev.is_none() {
         commits.extend(uncommitted(loaded, &history, &rel, key)?);
@@ -145,7 +146,7 @@ fn working_flags(loaded: &Loaded) -> Result<RawFile> {
 /// The uncommitted edit of `key` in the work tree, as the newest entry.
 fn uncommitted(
     loaded: &Loaded,
-    history: &crate::git::FileHistory,
+    history: &crate::changes::FileHistory,
     rel: &str,
     key: &str,
 ) -> Result<Option<Entry>> {

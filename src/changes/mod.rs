@@ -7,11 +7,13 @@
 //! what the author wrote, not defaults filled in.
 
 pub mod compare;
+pub mod history;
 pub mod log;
 mod split;
 pub(crate) mod versions;
 
 pub use compare::{FileDiff, compare};
+pub use history::{Change, FileHistory, FlagEvent, FlagHistory, history};
 pub use log::{FlagLog, flag_log};
 pub(crate) use split::{
     Chunk, Split, common_prefix, common_suffix, parse_chunk, split_flags, split_region,

@@ -88,7 +88,7 @@ pub fn prepare(loaded: &Loaded, opts: &Options) -> Result<Cleanup> {
     let mut spellings = vec![key.to_string()];
     spellings.extend(flag.aliases.iter().map(|a| a.value.clone()));
     spellings.extend(scan::aliases::all(key, &loaded.file.settings.scan.aliases));
-    let calls = loaded.file.settings.cleanup.compiled();
+    let calls = crate::syntax::Calls::for_settings(&loaded.file.settings.cleanup);
     let code = plan(&Request {
         key,
         spellings,

@@ -83,6 +83,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<Outcome> {
             .iter()
             .map(|p| Root::from_arg(p, &ctx.cwd))
             .collect();
+        opts.roots_chosen = true;
     }
     opts.max_filesize = max_filesize;
     opts.follow = args.follow;

@@ -3,17 +3,21 @@
 //!
 //! - [`Repo::locate`] finds the repository holding the flags file and its path there;
 //! - [`Repo::read_at`] reads the file as of a revision (`--rev`, `diff`, `check --base`);
-//! - [`Repo::history`] derives, in one walk, when each flag appeared, when its
-//!   evaluation fields last changed and how often its `expires` moved later.
+//! - [`Repo::file_commits`] finds, in one walk, the commits that changed the file
+//!   (following renames), and [`Repo::blob_text`] reads each version;
+//!   `changes::history` turns them into the history of each flag.
 //!
 //! Every failure is a [`GitError`] whose message says why history is unavailable, so
 //! commands that can work without it go on and say so, and the others stop cleanly.
 
-mod history;
 mod link;
+mod walk;
 
-pub use history::{Change, CommitInfo, FileHistory, FlagEvent, FlagHistory};
 pub use link::Unfollowable;
+pub use walk::{Changed, CommitInfo, FileCommits};
+
+/// Identifies a blob (one version of a file) in the repository.
+pub type BlobId = git2::Oid;
 
 use git2::{ErrorCode, Repository};
 use std::path::{Path, PathBuf};
@@ -191,9 +195,9 @@ impl Repo {
         }
     }
 
-    /// The history of `path`, walking back from `start` (default `HEAD`). See
-    /// [`FileHistory`].
-    pub fn history(&self, start: Option<&str>, path: &str) -> Result<FileHistory, GitError> {
+    /// The commits that changed `path`, walking back from `start` (default `HEAD`);
+    /// `changes::history` turns them into the history of each flag.
+    pub fn file_commits(&self, start: Option<&str>, path: &str) -> Result<FileCommits, GitError> {
         if self.repo.is_shallow() {
             return Err(GitError::Shallow(path.to_string()));
         }
@@ -201,7 +205,13 @@ impl Repo {
             Some(rev) => self.commit(rev)?,
             None => self.head(path)?,
         };
-        history::walk(&self.repo, commit, path, start.unwrap_or("HEAD"))
+        walk::walk(&self.repo, commit, path, start.unwrap_or("HEAD"))
+    }
+
+    /// The text of a blob; `None` when it is not UTF-8.
+    pub fn blob_text(&self, blob: BlobId) -> Result<Option<String>, GitError> {
+        let blob = self.repo.find_blob(blob)?;
+        Ok(String::from_utf8(blob.content().to_vec()).ok())
     }
 }
 

@@ -274,7 +274,7 @@ impl Issue {
     pub fn message(&self) -> String {
         use Issue::*;
         match self {
-            LenientSemver => "semver: flagctl reads `v1.2.3` and padded versions in a context, the target does not".into(),
+            LenientSemver => "semver: flagctl reads a version padded with spaces (` 1.2.3`) in a context, the target may not".into(),
             DateOnlyContext => "before/after: a context date without a time (2026-01-22) matches in flagctl, never in the target".into(),
             DateFieldIgnored => "before/after on a field: Unleash's engine reads the field, the Node SDK compares the current time instead".into(),
             UntrimmedValue { text } => format!("{text:?}: the Node SDK drops empty values and trims spaces, Unleash's engine keeps them"),

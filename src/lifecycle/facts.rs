@@ -1,8 +1,8 @@
 //! What git history says about each flag ([`Facts`]): when it was introduced and by
 //! whom, when its evaluation fields last changed, how often its `expires` moved later.
 
+use crate::changes::FileHistory;
 use crate::changes::RawFile;
-use crate::git::FileHistory;
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::HashMap;

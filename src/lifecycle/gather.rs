@@ -3,10 +3,11 @@
 
 use super::policy::{self, Base};
 use super::{CodeRef, Facts, Finding, Gate, HistoryStatus, Options, Stale};
+use crate::changes::FileHistory;
 use crate::changes::RawFile;
 use crate::diag::{self, Code, Counts, Diagnostic};
 use crate::error::Result;
-use crate::git::{FileHistory, GitError, Repo};
+use crate::git::{GitError, Repo};
 use crate::model::{FlagsFile, Loaded};
 use crate::scan::{self, Area, Root, ScanOptions};
 use crate::usage::{self, Rules, Usage};
@@ -31,7 +32,7 @@ impl Sources<'_> {
     /// The history of the flags file, from `rev` when given, else `HEAD`.
     pub fn history(&self) -> std::result::Result<FileHistory, GitError> {
         let (repo, rel) = Repo::locate(&self.loaded.path)?;
-        repo.history(self.rev, &rel)
+        crate::changes::history(&repo, self.rev, &rel)
     }
 
     /// What `history` says about each flag, or why it cannot say. Without `rev`,

@@ -45,7 +45,7 @@ impl Base {
             column: e.pos.column,
             message: e.message,
         })?;
-        let facts = match repo.history(Some(rev), &rel) {
+        let facts = match crate::changes::history(&repo, Some(rev), &rel) {
             Ok(h) => Facts::from_history(&h, None, today),
             Err(GitError::NotCommitted { .. }) => Facts::Available(Default::default()),
             Err(e) => Facts::Unavailable(e.to_string()),

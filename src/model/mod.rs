@@ -151,16 +151,6 @@ pub struct CleanupSettings {
     pub calls: Option<Vec<Sp<String>>>,
 }
 
-impl CleanupSettings {
-    /// The compiled check calls.
-    pub fn compiled(&self) -> crate::syntax::Calls {
-        match &self.calls {
-            Some(list) => crate::syntax::Calls::new(list.iter().map(|c| c.value.as_str())),
-            None => crate::syntax::Calls::defaults(),
-        }
-    }
-}
-
 impl Default for Settings {
     fn default() -> Self {
         Settings {

@@ -148,7 +148,7 @@ pub fn parse(text: &str) -> Result<Node, ParseError> {
         });
     }
     if text.len() >= PARALLEL_MIN_BYTES {
-        if let Some(node) = parallel::parse(text) {
+        if let Some(node) = parse_parallel(text) {
             return Ok(node);
         }
     }
@@ -163,7 +163,9 @@ pub const PARALLEL_MIN_BYTES: usize = 256 * 1024;
 /// [`parse`] to the sequential parser. For equivalence tests and fuzzing: where it
 /// answers, it must answer exactly as [`parse_sequential`].
 pub fn parse_parallel(text: &str) -> Option<Node> {
-    parallel::parse(text)
+    let mut node = parallel::parse(text)?;
+    keep_inside(&mut node, text);
+    Some(node)
 }
 
 /// Parses with one thread; the reference behaviour the parallel path must match.
@@ -182,10 +184,37 @@ pub fn parse_sequential(text: &str) -> Result<Node, ParseError> {
             pos,
         },
     });
-    if let Err(e) = &mut error {
-        e.pos = within(text, e.pos);
+    match &mut error {
+        Err(e) => e.pos = within(text, e.pos),
+        Ok(node) => keep_inside(node, text),
     }
     error
+}
+
+/// Moves every position past the end of `text` to the end of its last line: the
+/// parser places an empty value at the very end of the input (after the final
+/// newline), and a diagnostic about it must point at a line that exists.
+fn keep_inside(node: &mut Node, text: &str) {
+    let last = lines(text).count().max(1) as u32;
+    let mut stack = vec![node];
+    while let Some(n) = stack.pop() {
+        if n.pos.line > last {
+            n.pos = within(text, n.pos);
+        }
+        if n.end.line > last {
+            n.end = within(text, n.end);
+        }
+        match &mut n.kind {
+            Kind::Seq(items) => stack.extend(items.iter_mut()),
+            Kind::Map(entries) => {
+                for (k, v) in entries.iter_mut() {
+                    stack.push(k);
+                    stack.push(v);
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 /// The lines of `text` as YAML counts them, which is how every position in a

@@ -75,13 +75,28 @@ impl<'a> Table<'a> {
         // Each column costs its width plus two spaces and a separator; one more for the
         // left border.
         let total = |w: &[usize]| w.iter().map(|c| c + 3).sum::<usize>() + 1;
+        // A prose column never gets narrower than its longest word: a key or path in
+        // prose (`recommendation-algorithm`) stays whole and the table goes wider.
+        let floor: Vec<usize> = (0..widths.len())
+            .map(|c| {
+                let longest_word = self
+                    .rows
+                    .iter()
+                    .filter_map(|row| row.get(c))
+                    .flat_map(|cell| cell.split_whitespace())
+                    .map(UnicodeWidthStr::width)
+                    .max()
+                    .unwrap_or(0);
+                longest_word.max(MIN_PROSE)
+            })
+            .collect();
         let mut over = total(&widths).saturating_sub(width);
         while over > 0 {
             let widest = self
                 .prose
                 .iter()
                 .copied()
-                .filter(|&c| widths.get(c).is_some_and(|&w| w > MIN_PROSE))
+                .filter(|&c| widths.get(c).is_some_and(|&w| w > floor[c]))
                 .max_by_key(|&c| widths[c]);
             let Some(c) = widest else { break };
             widths[c] -= 1;
@@ -248,6 +263,17 @@ mod tests {
         assert!(text.contains("src/some/long/path.ts"), "{text}");
         let wide = render(&t, 200);
         assert_eq!(wide.lines().count(), 5, "{wide}");
+    }
+
+    #[test]
+    fn prose_never_cuts_a_word() {
+        let mut t = Table::new(&["flag", "advice"]).prose(&[1]);
+        t.row(vec![
+            "a".into(),
+            "remove `recommendation-algorithm` and its branches from the code".into(),
+        ]);
+        let text = render(&t, 30);
+        assert!(text.contains("`recommendation-algorithm`"), "{text}");
     }
 
     #[test]

@@ -88,6 +88,10 @@ pub struct ScanOptions {
     pub flag: Option<String>,
     /// Counters updated as files are scanned.
     pub progress: Option<Arc<Progress>>,
+    /// The roots were chosen on the command line instead of `settings.scan.paths`:
+    /// an exclude glob pointing outside them is then not reported as matching
+    /// nothing (the scan never looked there).
+    pub roots_chosen: bool,
 }
 
 impl ScanOptions {
@@ -106,6 +110,7 @@ impl ScanOptions {
             context: None,
             flag: None,
             progress: None,
+            roots_chosen: false,
         }
     }
 

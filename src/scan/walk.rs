@@ -86,6 +86,17 @@ pub(crate) struct PathGlobs {
     base: Option<PathBuf>,
 }
 
+/// The directories of a glob before its first wildcard: `a/b` for `a/b/*.ts`, empty
+/// for `**/*.min.js` or a bare file name (which matches at any depth).
+fn literal_dir(glob: &str) -> &str {
+    let glob = glob.trim_start_matches("./").trim_start_matches('/');
+    if !glob.contains('/') {
+        return "";
+    }
+    let wild = glob.find(['*', '?', '[', '{']).unwrap_or(glob.len());
+    glob[..wild].rfind('/').map_or("", |slash| &glob[..slash])
+}
+
 impl PathGlobs {
     /// Compiles a setting's globs; an invalid one is an error at its position (the
     /// file validated, so this only guards a model built by hand).
@@ -121,6 +132,28 @@ impl PathGlobs {
 
     fn is_empty(&self) -> bool {
         self.globs.is_empty()
+    }
+
+    /// The globs that matched nothing although the scan covered where they point (for
+    /// roots chosen on the command line):
+    /// a glob's literal directory (`frontend/src/openapi` of
+    /// `frontend/src/openapi/**`) inside a root, or a root inside it. A scan of
+    /// `src/rb` alone says nothing about `vendor/**`, so that glob is not reported.
+    fn unused_within(&self, roots: &[&Root]) -> Vec<String> {
+        let Some(base) = &self.base else {
+            return self.globs.unused();
+        };
+        self.globs
+            .unused()
+            .into_iter()
+            .filter(|glob| {
+                let dir = base.join(literal_dir(glob));
+                roots.iter().any(|root| {
+                    let root = globs::absolute(&root.path);
+                    root.starts_with(&dir) || dir.starts_with(&root)
+                })
+            })
+            .collect()
     }
 
     /// Whether the entry at `path` (absolute; `rel` relative to its scan root) matches.
@@ -265,7 +298,7 @@ pub fn run(file: &FlagsFile, opts: &ScanOptions) -> Result<ScanResult, ScanError
             Some((name, std::fs::canonicalize(p).ok()?))
         }),
         areas: Areas::new(file, opts),
-        calls: file.settings.cleanup.compiled(),
+        calls: crate::syntax::Calls::for_settings(&file.settings.cleanup),
         definitions: definition_files(file, opts)?.0,
     };
 
@@ -284,7 +317,11 @@ pub fn run(file: &FlagsFile, opts: &ScanOptions) -> Result<ScanResult, ScanError
     }
     files.sort_by(|a, b| (a.0, &a.1.path).cmp(&(b.0, &b.1.path)));
     stats.errors.sort();
-    stats.unused_excludes = excludes.globs.unused();
+    stats.unused_excludes = if opts.roots_chosen {
+        excludes.unused_within(&roots)
+    } else {
+        excludes.globs.unused()
+    };
 
     let mut references = Vec::new();
     let mut undefined = Vec::new();

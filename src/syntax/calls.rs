@@ -71,6 +71,14 @@ impl Calls {
         Calls::new(DEFAULT_CALLS.iter().copied())
     }
 
+    /// The calls `settings.cleanup.calls` names, or the defaults when it is absent.
+    pub fn for_settings(settings: &crate::model::CleanupSettings) -> Calls {
+        match &settings.calls {
+            Some(list) => Calls::new(list.iter().map(|c| c.value.as_str())),
+            None => Calls::defaults(),
+        }
+    }
+
     /// From `settings.cleanup.calls`.
     pub fn new<'a>(entries: impl IntoIterator<Item = &'a str>) -> Calls {
         let mut c = Calls::default();

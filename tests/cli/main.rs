@@ -1,6 +1,7 @@
 //! End-to-end tests: every test runs the built `flagctl` binary. One test binary (as
 //! in `just`) keeps link time down; each command has its own module.
 
+mod architecture;
 mod audit;
 mod basics;
 mod cleanup;

@@ -116,6 +116,23 @@ fn syntax_error_at_end_of_file_is_on_the_last_line() {
     }
 }
 
+/// Found by the `load` fuzz target: an empty complex key (`? # comment`) is placed by
+/// the parser after the final newline; its `unknown-field` diagnostic must still point
+/// at a line of the file.
+#[test]
+fn empty_value_at_end_of_file_is_reported_on_the_last_line() {
+    let text = "# expect: x\n ? # comment\n  # another\n";
+    let out = Test::new()
+        .flags(text)
+        .args(["validate", "--format", "json"])
+        .run()
+        .code(1);
+    for d in out.json()["diagnostics"].as_array().expect("diagnostics") {
+        let line = d["line"].as_u64().expect("line");
+        assert!(line <= 3, "{d}");
+    }
+}
+
 /// `--contexts` naming a directory or a named pipe says what it is (and never blocks
 /// reading a pipe); a missing file still says it does not exist.
 #[cfg(unix)]

@@ -636,6 +636,18 @@ fn exclude_globs_are_relative_to_the_flags_file_and_unused_ones_are_reported() {
         "{}",
         out.stderr
     );
+    // A scan of a path chosen on the command line reports only the globs that point
+    // inside it: it never looked at `backend/`.
+    let out = Test::new()
+        .flags(flags)
+        .file("frontend/src/app.ts", "if (flags.checkout) {}\n")
+        .args(["scan", "--format", "json", "frontend/src"])
+        .run()
+        .code(0);
+    assert_eq!(
+        out.json()["stats"]["unused_excludes"],
+        serde_json::json!(["frontend/src/openapi/**"])
+    );
 }
 
 #[test]

@@ -69,7 +69,7 @@ pub fn condition(cond: &Condition) -> (Expr, Vec<Issue>) {
 /// Whether flagctl's own version parser accepts what Unleash rejects. Probed rather
 /// than assumed, so the report stays right if the parser is made strict.
 fn semver_is_lenient() -> bool {
-    parse_version("v1.0.0").is_some() || parse_version(" 1.0.0").is_some()
+    parse_version(" 1.0.0").is_some()
 }
 
 fn texts(values: &[Value]) -> Vec<String> {

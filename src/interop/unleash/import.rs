@@ -1119,7 +1119,7 @@ fn semver_constraint(o: &Operands, rep: &mut FlagReport) -> Option<Cond> {
     if semver::Version::parse(&v).is_err() {
         return o.lost(rep);
     }
-    if parse_version("v1.0.0").is_some() {
+    if parse_version(" 1.0.0").is_some() {
         rep.issue(Issue::LenientSemver, None);
     }
     let inv = o.c.inverted;

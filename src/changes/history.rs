@@ -1,46 +1,22 @@
-//! The history of the flags file, derived in one walk.
-//!
-//! 1. Walk the commits reachable from the start, children before parents, tracking
-//!    the file's path per commit (following renames: when a commit has the file and a
-//!    parent does not, rename detection runs on that commit only) and keeping the
-//!    commits whose blob differs from every parent's.
-//! 2. Replay those commits oldest first. Each version is split into one text chunk
-//!    per flag (`changes::versions`); only chunks whose text differs from the
-//!    parent version are parsed, so 5,000 versions of a 2,000-flag file cost a few
-//!    thousand small parses, not 5,000 parses of the whole file. Versions that cannot
-//!    be split safely are parsed whole; versions that do not parse at all (a broken
-//!    historical commit) are skipped, as if the commit had not touched the file.
+//! The history of the flags file, flag by flag: the commits that changed the file
+//! (from [`Repo::file_commits`], one walk) replayed oldest first. Each version is
+//! built from its parent ([`super::versions`]): only the flags whose text changed are
+//! parsed, so 5,000 versions of a 2,000-flag file cost a few thousand small parses,
+//! not 5,000 parses of the whole file. Versions that do not parse at all (a broken
+//! historical commit) are skipped, as if the commit had not touched the file.
 
-use super::{GitError, date_of};
-use crate::changes::versions::{Delta, Version, build};
-use crate::changes::{self, FieldChange, RawFlag};
+use super::versions::{Delta, Version, build};
+use super::{FieldChange, RawFlag, diff_flag};
+use crate::git::{BlobId, CommitInfo, FileCommits, GitError, Repo};
 use chrono::NaiveDate;
-use git2::{DiffFindOptions, Oid, Repository, Sort};
 use serde::Serialize;
-use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
-/// A commit that changed the flags file.
-#[derive(Debug, Clone, Serialize)]
-pub struct CommitInfo {
-    /// Full hex id.
-    pub sha: String,
-    /// Abbreviated id (7 characters).
-    pub short: String,
-    /// Commit date (committer time, in the committer's time zone).
-    pub date: NaiveDate,
-    /// Author name.
-    pub author: String,
-    /// Author email.
-    pub email: String,
-    /// First line of the message.
-    pub summary: String,
-    /// The file's path in this commit (differs from today's after a rename).
-    pub path: String,
-    /// Committer time in seconds, to order commits of parallel branches.
-    #[serde(skip)]
-    pub time: i64,
+/// The history of `path`, walking back from `start` (default `HEAD`).
+pub fn history(repo: &Repo, start: Option<&str>, path: &str) -> Result<FileHistory, GitError> {
+    let commits = repo.file_commits(start, path)?;
+    replay(repo, commits)
 }
 
 /// What a commit did to one flag.
@@ -122,199 +98,24 @@ impl FileHistory {
     }
 }
 
-/// The id of the blob at `path` in `tree`, symbolic links followed inside the tree.
-/// At a historical commit, a link that cannot be followed reads as no file: the
-/// history of that lineage stops there (the starting commit reports it instead).
-fn blob_at(repo: &Repository, tree: &git2::Tree<'_>, path: &str) -> Option<Oid> {
-    super::link::blob_at(repo, tree, path).ok().flatten()
-}
-
-/// The path `path` had in `parent` when `child` renamed it, found with libgit2's
-/// rename detection. Only called when the file appears in `child`, which is rare.
-fn renamed_from(
-    repo: &Repository,
-    parent: &git2::Tree<'_>,
-    child: &git2::Tree<'_>,
-    path: &str,
-) -> Result<Option<String>, GitError> {
-    let mut diff = repo.diff_tree_to_tree(Some(parent), Some(child), None)?;
-    let mut find = DiffFindOptions::new();
-    find.renames(true);
-    diff.find_similar(Some(&mut find))?;
-    for delta in diff.deltas() {
-        let new = delta
-            .new_file()
-            .path()
-            .map(|p| p.to_string_lossy().replace('\\', "/"));
-        if delta.status() == git2::Delta::Renamed && new.as_deref() == Some(path) {
-            return Ok(delta
-                .old_file()
-                .path()
-                .map(|p| p.to_string_lossy().replace('\\', "/")));
-        }
-    }
-    Ok(None)
-}
-
-/// Where the walk stands at a commit not yet visited: the file's path there (`None`
-/// once the lineage predates the file) and its blob, when a child already looked.
-struct Track {
-    path: Option<Rc<str>>,
-    blob: Option<Option<Oid>>,
-}
-
-/// A commit whose blob differs from all its parents' blobs.
-struct Changed {
-    info: CommitInfo,
-    blob: Oid,
-    /// The first parent's blob, which the change is measured against.
-    parent: Option<Oid>,
-    /// The other parents' blobs (a merge): a flag that the merge leaves as one of
-    /// them had it came from that side, where its own commits already counted.
-    others: Vec<Oid>,
-}
-
-pub(crate) fn walk(
-    repo: &Repository,
-    start: git2::Commit<'_>,
-    path: &str,
-    rev: &str,
-) -> Result<FileHistory, GitError> {
-    let start_tree = start.tree()?;
-    let found = super::link::blob_at(repo, &start_tree, path).map_err(|reason| GitError::Link {
-        path: path.to_string(),
-        rev: rev.to_string(),
-        reason,
-    })?;
-    let Some(start_blob) = found else {
-        return Err(GitError::NotCommitted {
-            path: path.to_string(),
-            rev: rev.to_string(),
-        });
-    };
-    let mut walk = repo.revwalk()?;
-    walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME)?;
-    walk.push(start.id())?;
-    let mut track: HashMap<Oid, Track> = HashMap::new();
-    track.insert(
-        start.id(),
-        Track {
-            path: Some(Rc::from(path)),
-            blob: Some(Some(start_blob)),
-        },
-    );
-    let mut changed: Vec<Changed> = Vec::new();
-    for oid in walk {
-        let oid = oid?;
-        let Some(t) = track.remove(&oid) else {
-            continue;
-        };
-        let commit = repo.find_commit(oid)?;
-        let Some(path) = t.path else {
-            for p in commit.parent_ids() {
-                track.entry(p).or_insert(Track {
-                    path: None,
-                    blob: None,
-                });
-            }
-            continue;
-        };
-        let tree = commit.tree()?;
-        let blob = match t.blob {
-            Some(b) => b,
-            None => blob_at(repo, &tree, &path),
-        };
-        let Some(blob) = blob else {
-            // The file is not here: this lineage predates it.
-            for p in commit.parent_ids() {
-                track.entry(p).or_insert(Track {
-                    path: None,
-                    blob: None,
-                });
-            }
-            continue;
-        };
-        let mut parent_blobs: Vec<Option<Oid>> = Vec::new();
-        for parent in commit.parents() {
-            let ptree = parent.tree()?;
-            let (ppath, pblob) = match blob_at(repo, &ptree, &path) {
-                Some(b) => (Some(path.clone()), Some(b)),
-                None => match renamed_from(repo, &ptree, &tree, &path)? {
-                    Some(old) => {
-                        let b = blob_at(repo, &ptree, &old);
-                        (Some(Rc::from(old.as_str())), b)
-                    }
-                    None => (None, None),
-                },
-            };
-            parent_blobs.push(pblob);
-            // A lineage that has the file wins over one that does not.
-            match track.entry(parent.id()) {
-                Entry::Occupied(mut e) => {
-                    if e.get().path.is_none() && ppath.is_some() {
-                        e.insert(Track {
-                            path: ppath,
-                            blob: Some(pblob),
-                        });
-                    }
-                }
-                Entry::Vacant(e) => {
-                    e.insert(Track {
-                        path: ppath,
-                        blob: Some(pblob),
-                    });
-                }
-            }
-        }
-        if parent_blobs.iter().all(|p| *p != Some(blob)) {
-            changed.push(Changed {
-                info: info(&commit, &path),
-                blob,
-                parent: parent_blobs.first().copied().flatten(),
-                others: parent_blobs.iter().skip(1).copied().flatten().collect(),
-            });
-        }
-    }
-    changed.reverse();
-    replay(repo, changed, start_blob, path)
-}
-
-fn info(commit: &git2::Commit<'_>, path: &str) -> CommitInfo {
-    let sha = commit.id().to_string();
-    let author = commit.author();
-    CommitInfo {
-        short: sha.chars().take(7).collect(),
-        sha,
-        date: date_of(commit.time()),
-        author: String::from_utf8_lossy(author.name_bytes()).into_owned(),
-        email: String::from_utf8_lossy(author.email_bytes()).into_owned(),
-        summary: commit
-            .summary_bytes()
-            .map(|s| String::from_utf8_lossy(s).into_owned())
-            .unwrap_or_default(),
-        path: path.to_string(),
-        time: commit.time().seconds(),
-    }
-}
-
-fn replay(
-    repo: &Repository,
-    changed: Vec<Changed>,
-    start_blob: Oid,
-    path: &str,
-) -> Result<FileHistory, GitError> {
+fn replay(repo: &Repo, commits: FileCommits) -> Result<FileHistory, GitError> {
+    let FileCommits {
+        path,
+        changed,
+        start_blob,
+    } = commits;
     // Keep a version only while a later commit still needs it as its parent: a linear
     // history holds one or two versions in memory, not thousands.
-    let mut uses: HashMap<Oid, usize> = HashMap::new();
+    let mut uses: HashMap<BlobId, usize> = HashMap::new();
     for c in &changed {
         for p in c.parent.iter().chain(&c.others) {
             *uses.entry(*p).or_default() += 1;
         }
     }
     *uses.entry(start_blob).or_default() += 1;
-    let mut versions: HashMap<Oid, Rc<Version>> = HashMap::new();
+    let mut versions: HashMap<BlobId, Rc<Version>> = HashMap::new();
     let mut history = FileHistory {
-        path: path.to_string(),
+        path,
         commits: Vec::with_capacity(changed.len()),
         flags: HashMap::new(),
     };
@@ -322,18 +123,18 @@ fn replay(
         let parent = match c.parent {
             Some(p) => match versions.get(&p) {
                 Some(v) => Some(v.clone()),
-                None => build(read(repo, p)?, None).0,
+                None => build(repo.blob_text(p)?, None).0,
             },
             None => None,
         };
-        let (version, mut deltas) = build(read(repo, c.blob)?, parent.as_deref());
+        let (version, mut deltas) = build(repo.blob_text(c.blob)?, parent.as_deref());
         if !c.others.is_empty() {
             let others = c
                 .others
                 .iter()
                 .map(|p| match versions.get(p) {
                     Some(v) => Ok(Some(v.clone())),
-                    None => Ok(build(read(repo, *p)?, None).0),
+                    None => Ok(build(repo.blob_text(*p)?, None).0),
                 })
                 .collect::<Result<Vec<_>, GitError>>()?;
             deltas = merged_in(deltas, &others);
@@ -380,7 +181,7 @@ fn replay(
                     change: Change::Removed,
                 }),
                 (Some(old), Some(new)) => {
-                    let fields = changes::diff_flag(&old, &new);
+                    let fields = diff_flag(&old, &new);
                     if fields.is_empty() {
                         continue;
                     }
@@ -405,7 +206,7 @@ fn replay(
     }
     let latest = match versions.get(&start_blob) {
         Some(v) => Some(v.clone()),
-        None => build(read(repo, start_blob)?, None).0,
+        None => build(repo.blob_text(start_blob)?, None).0,
     };
     if let Some(v) = latest {
         let mut seen = HashSet::new();
@@ -442,7 +243,7 @@ fn merged_in(deltas: Vec<Delta>, others: &[Option<Rc<Version>>]) -> Vec<Delta> {
             !sides.iter().any(|side| match (side.get(&*d.key), &d.new) {
                 (None, None) => true,
                 (Some(theirs), Some(ours)) => {
-                    Rc::ptr_eq(theirs, ours) || changes::diff_flag(theirs, ours).is_empty()
+                    Rc::ptr_eq(theirs, ours) || diff_flag(theirs, ours).is_empty()
                 }
                 _ => false,
             })
@@ -454,11 +255,6 @@ fn merged_in(deltas: Vec<Delta>, others: &[Option<Rc<Version>>]) -> Vec<Delta> {
 /// not having changed the flags.
 fn version_or_parent(v: Option<Rc<Version>>, parent: Option<&Rc<Version>>) -> Option<Rc<Version>> {
     v.or_else(|| parent.cloned())
-}
-
-fn read(repo: &Repository, blob: Oid) -> Result<Option<String>, GitError> {
-    let blob = repo.find_blob(blob)?;
-    Ok(String::from_utf8(blob.content().to_vec()).ok())
 }
 
 #[cfg(test)]
@@ -582,10 +378,10 @@ mod tests {
                 .expect("commit");
         }
         let r = Repo::discover(dir.path()).expect("repo");
-        let fast = r.history(None, "flags.yaml").expect("history");
-        changes::versions::set_fast_paths(false);
-        let full = r.history(None, "flags.yaml").expect("history");
-        changes::versions::set_fast_paths(true);
+        let fast = history(&r, None, "flags.yaml").expect("history");
+        super::super::versions::set_fast_paths(false);
+        let full = history(&r, None, "flags.yaml").expect("history");
+        super::super::versions::set_fast_paths(true);
         assert!(fast.commits.len() > 100, "{}", fast.commits.len());
         assert_eq!(summary(&fast), summary(&full));
         let last = fast.commits.last().expect("commits").date;
