@@ -112,7 +112,8 @@ fn run_program(dir: &std::path::Path, cmd: &[&str], on: &str) -> Option<String> 
         Ok(o) if o.status.success() => Some(String::from_utf8_lossy(&o.stdout).into_owned()),
         Ok(o) => panic!("{cmd:?} failed: {}", String::from_utf8_lossy(&o.stderr)),
         Err(e) => {
-            eprintln!("skipped running {}: {e}", cmd[0]);
+            // Straight to stderr (not captured), so the skip shows in CI logs.
+            let _ = writeln!(std::io::stderr(), "SKIPPED running {}: {e}", cmd[0]);
             None
         }
     }

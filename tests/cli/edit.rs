@@ -4,6 +4,7 @@
 //! the original file byte-identical with no temporary file behind.
 
 use crate::common::{Output, Test, fixture};
+use std::io::Write;
 use std::path::Path;
 
 const NOW: &str = "2026-11-21";
@@ -425,7 +426,8 @@ fn read_only_directory_leaves_the_file_untouched() {
     if std::fs::write(&probe, "").is_ok() {
         let _ = std::fs::remove_file(&probe);
         std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).expect("chmod");
-        eprintln!(
+        let _ = writeln!(
+            std::io::stderr(),
             "SKIPPED read_only_directory_leaves_the_file_untouched: running as root, which ignores directory permissions"
         );
         return;

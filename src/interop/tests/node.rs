@@ -15,6 +15,13 @@ use serde_json::json;
 use std::path::Path;
 use std::process::Command;
 
+/// Says why a test skipped, on stderr directly: the test harness captures `println!`
+/// and `eprintln!`, which would hide the skip from CI logs.
+fn skip(test: &str, why: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "SKIPPED {test}: {why}");
+}
+
 fn node_ready(script_dir: &Path, package: &str) -> Result<(), String> {
     let probe = Command::new("node")
         .args(["-e", &format!("require.resolve('{package}')")])
@@ -35,7 +42,7 @@ fn unleash_node_sdk_serves_the_export_like_flagctl() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let script_dir = root.join("tests/node");
     if let Err(why) = node_ready(&script_dir, "unleash-client") {
-        println!("SKIPPED unleash_node_sdk_serves_the_export_like_flagctl: {why}");
+        skip("unleash_node_sdk_serves_the_export_like_flagctl", &why);
         return;
     }
     for rel in ["flags.yaml", "fixtures/interop/targeting.yaml"] {
@@ -114,7 +121,7 @@ fn flagd_evaluator_serves_the_export_like_flagctl() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let script_dir = root.join("tests/node");
     if let Err(why) = node_ready(&script_dir, "@openfeature/flagd-core") {
-        println!("SKIPPED flagd_evaluator_serves_the_export_like_flagctl: {why}");
+        skip("flagd_evaluator_serves_the_export_like_flagctl", &why);
         return;
     }
     for rel in ["flags.yaml", "fixtures/interop/targeting.yaml"] {
