@@ -23,6 +23,13 @@ const STALE: [Code; 7] = [
     Code::Constant,
 ];
 
+/// Whether a finding makes its flag stale: a stale kind, and for a usage finding, data
+/// that covers as many days as the rule asks for (seven days without evaluations do
+/// not make a flag unused; the finding still shows, the score does not count it).
+fn makes_stale(f: &Finding) -> bool {
+    STALE.contains(&f.kind) && f.usage.as_ref().is_none_or(|u| u.conclusive)
+}
+
 /// References gathered from local scans and `--refs` files, each root labelled with
 /// the service it belongs to.
 #[derive(Debug, Default, Clone)]
@@ -176,7 +183,7 @@ pub fn build(input: &Inputs) -> Audit {
         }
         let mine: &[&Finding] = by_flag.get(flag.key.as_str()).map_or(&[], Vec::as_slice);
         let kinds: BTreeSet<Code> = mine.iter().map(|f| f.kind).collect();
-        if kinds.iter().any(|k| STALE.contains(k)) {
+        if mine.iter().any(|f| makes_stale(f)) {
             stale_flags += 1;
         }
         let mut edits = refs_by_flag.remove(flag.key.as_str()).unwrap_or_default();
@@ -341,7 +348,7 @@ fn plan(
     kinds: &BTreeSet<Code>,
     edits: Vec<Location>,
 ) -> Option<Plan> {
-    if !kinds.iter().any(|k| STALE.contains(k)) {
+    if !findings.iter().any(|f| makes_stale(f)) {
         return None;
     }
     let key = &flag.key;

@@ -338,7 +338,10 @@ impl<'a> Ctx<'a> {
         let [only] = values.as_slice() else {
             return None;
         };
-        if only.other_values || evaluations < self.rules.constant_min_evaluations {
+        // Data with counts but no value column says how often, not what: nothing to
+        // call constant, nothing to keep.
+        let recorded = only.value.is_some() || only.variant.is_some();
+        if !recorded || only.other_values || evaluations < self.rules.constant_min_evaluations {
             return None;
         }
         let keep = keep_value(flag, only);

@@ -879,3 +879,49 @@ fn added_in_the_first_month_counts_flags_instead_of_listing_them() {
         "{md}"
     );
 }
+
+/// Seven days of usage data in which a flag was never evaluated: the `unused` finding
+/// says so, but it is not conclusive (the rule asks for 90 days), so the flag does not
+/// count against the health score and gets no cleanup plan.
+#[test]
+fn inconclusive_usage_does_not_make_a_flag_stale() {
+    let flags = "version: 1\nflags:\n  kill-a:\n    type: operational\n    owner: ops\n    description: d\n    created: 2026-01-01\n  kill-b:\n    type: operational\n    owner: ops\n    description: d\n    created: 2026-01-01\n";
+    let out = Test::new()
+        .flags(flags)
+        .file(
+            "src/app.ts",
+            "if (isEnabled('kill-a')) {}\nif (isEnabled('kill-b')) {}\n",
+        )
+        .file(
+            "usage.csv",
+            "flag,first_evaluated,last_evaluated,count\nkill-a,2026-11-24,2026-11-30,500\n",
+        )
+        .args([
+            "audit",
+            "--now",
+            "2026-12-01",
+            "--usage",
+            "usage.csv",
+            "--format",
+            "json",
+        ])
+        .run()
+        .code(0);
+    let doc = out.json();
+    assert_eq!(doc["summary"]["health"], 100, "{}", doc["summary"]);
+    let b = doc["owners"]
+        .as_array()
+        .expect("owners")
+        .iter()
+        .flat_map(|o| o["flags"].as_array().expect("flags").iter())
+        .find(|f| f["flag"] == "kill-b")
+        .expect("kill-b");
+    let kinds: Vec<&str> = b["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["kind"].as_str())
+        .collect();
+    assert_eq!(kinds, ["unused", "referenced-not-evaluated"], "{b}");
+    assert!(b["plan"].is_null(), "{b}");
+}

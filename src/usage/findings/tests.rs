@@ -186,6 +186,19 @@ fn constant_needs_one_value_enough_evaluations_and_a_temporary_flag() {
 }
 
 #[test]
+fn counts_without_values_are_never_constant() {
+    let rows = [
+        r#"{"flag":"new-checkout","last_evaluated":"2026-03-01","count":600}"#,
+        r#"{"flag":"new-checkout","last_evaluated":"2026-03-30","count":600}"#,
+    ];
+    let found = run(&usage(&rows), "2026-04-01", None);
+    assert!(
+        of(&found, Code::Constant, "new-checkout").is_none(),
+        "{found:?}"
+    );
+}
+
+#[test]
 fn a_constant_variant_keeps_its_value_from_flags_yaml() {
     let line =
         r#"{"flag":"recs","last_evaluated":"2026-03-30","count":2000,"variant":"treatment"}"#;
