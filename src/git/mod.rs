@@ -4,15 +4,18 @@
 //! - [`Repo::locate`] finds the repository holding the flags file and its path there;
 //! - [`Repo::read_at`] reads the file as of a revision (`--rev`, `diff`, `check --base`);
 //! - [`Repo::history`] derives, in one walk, when each flag appeared, when its
-//!   evaluation fields last changed and how often its `expires` moved later.
+//!   evaluation fields last changed and how often its `expires` moved later;
+//! - [`Repo::first_seen`] dates, in one walk, when strings first appeared in code.
 //!
 //! Every failure is a [`GitError`] whose message says why history is unavailable, so
 //! commands that can work without it go on and say so, and the others stop cleanly.
 
 mod history;
+mod introduced;
 mod link;
 
 pub use history::{Change, CommitInfo, FileHistory, FlagEvent, FlagHistory};
+pub use introduced::{FirstSeen, Introduced};
 pub use link::Unfollowable;
 
 use git2::{ErrorCode, Repository};
