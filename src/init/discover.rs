@@ -4,7 +4,7 @@
 use super::codeowners::CodeOwners;
 use super::{Candidate, Discovery, History, Location, OwnerSource, Proposal, UNOWNED, shapes};
 use crate::error::{Error, Result};
-use crate::git::{FirstSeen, Repo};
+use crate::git::{FirstSeen, GitError, Repo};
 use crate::model::decode::valid_key;
 use crate::model::{FlagType, FlagsFile, Settings};
 use crate::scan::{self, Root, ScanOptions, Undefined, shown_path};
@@ -102,6 +102,10 @@ fn history(roots: &[Root], keys: &[&str]) -> (History, FirstSeen, Option<PathBuf
     };
     let repo = match Repo::discover(&dir) {
         Ok(repo) => repo,
+        Err(GitError::NotARepo(_)) => {
+            let (h, s) = unavailable("the scanned files are not in a git repository".into());
+            return (h, s, None);
+        }
         Err(e) => {
             let (h, s) = unavailable(e.to_string());
             return (h, s, None);

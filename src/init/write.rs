@@ -2,7 +2,7 @@
 //! either no flags or the proposed ones, each under a comment saying where it was found.
 
 use super::template::{HEADER, settings_block};
-use super::{Discovery, OwnerSource, Proposal};
+use super::{Discovery, History, OwnerSource, Proposal};
 use crate::interop::yaml_out::string;
 use crate::model::Settings;
 use std::fmt::Write;
@@ -57,9 +57,10 @@ fn flag(out: &mut String, f: &Proposal, d: &Discovery) {
         one_line(&f.first.path),
         f.first.line
     );
-    let created = match &f.commit {
-        Some(c) => format!("created: first committed in {c}"),
-        None => "created: not in git history, so today".into(),
+    let created = match (&f.commit, &d.history) {
+        (Some(c), _) => format!("created: first committed in {c}"),
+        (None, History::Git { .. }) => "created: today (not committed yet)".into(),
+        (None, History::Unavailable { .. }) => "created: today (no git history)".into(),
     };
     let owner = match (&f.owner_source, &d.codeowners) {
         (OwnerSource::Codeowners { line, path }, Some(file)) => {
