@@ -50,7 +50,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<Outcome> {
     }
     let settings = Settings::default();
     let (text, count) = if args.discover {
-        let found = discover(ctx, args, &target, &settings)?;
+        let found = discover(ctx, args, &target, &display, &settings)?;
         ctx.side_report(&found, None)?;
         (init::write(&found, &settings), found.flags.len())
     } else {
@@ -91,7 +91,13 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<Outcome> {
 }
 
 /// Scans the code and proposes the flags.
-fn discover(ctx: &Ctx, args: &Args, target: &Path, settings: &Settings) -> Result<Discovery> {
+fn discover(
+    ctx: &Ctx,
+    args: &Args,
+    target: &Path,
+    display: &str,
+    settings: &Settings,
+) -> Result<Discovery> {
     let owner = match args.owner.as_deref().map(str::trim) {
         Some("") => {
             return Err(Error::Usage(
@@ -113,6 +119,7 @@ fn discover(ctx: &Ctx, args: &Args, target: &Path, settings: &Settings) -> Resul
     init::discover(&init::Options {
         roots,
         flags_path: target.to_path_buf(),
+        flags_display: display.to_string(),
         flag_type: args.flag_type.unwrap_or(TypeArg::Release).into(),
         owner,
         today: ctx.today,

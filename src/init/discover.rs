@@ -19,6 +19,8 @@ pub struct Options {
     pub roots: Vec<Root>,
     /// Where the flags file will be written (never scanned).
     pub flags_path: PathBuf,
+    /// The flags file as named in messages.
+    pub flags_display: String,
     /// The type of every proposed flag.
     pub flag_type: FlagType,
     /// The owner of keys CODEOWNERS does not cover.
@@ -41,6 +43,7 @@ pub fn discover(opts: &Options) -> Result<Discovery> {
     file.settings.scan.patterns.extend(shapes::builtin());
     let mut scan_opts = ScanOptions::new(opts.roots.clone());
     scan_opts.flags_path = Some(opts.flags_path.clone());
+    scan_opts.flags_display = opts.flags_display.clone();
     let scanned = scan::scan(&file, &scan_opts)?;
 
     let mut keys: BTreeMap<&str, Found<'_>> = BTreeMap::new();
@@ -65,6 +68,7 @@ pub fn discover(opts: &Options) -> Result<Discovery> {
         .collect();
     Ok(Discovery {
         today: opts.today,
+        file: opts.flags_display.clone(),
         roots: scanned.roots.clone(),
         files_scanned: scanned.stats.files_scanned,
         files_skipped: scanned.stats.skipped.total(),
@@ -297,6 +301,7 @@ mod tests {
         let d = discover(&Options {
             roots: vec![Root::from_arg(Path::new("."), dir.path())],
             flags_path: dir.path().join("flags.yaml"),
+            flags_display: "flags.yaml".into(),
             flag_type: FlagType::Release,
             owner: None,
             today,

@@ -27,6 +27,8 @@ pub struct Discovery {
     /// "Today": the date of keys without history.
     #[serde(skip)]
     pub today: NaiveDate,
+    /// The flags file being written, as shown.
+    pub file: String,
     /// The scanned roots, as shown.
     pub roots: Vec<String>,
     /// Files searched.

@@ -134,11 +134,11 @@ fn owners(out: &mut dyn Write, d: &Discovery, p: &Printer) -> io::Result<()> {
                 "{} no owner from CODEOWNERS and got --owner `{o}`",
                 has(missing.len())
             ),
-            "edit flags.yaml to change them",
+            format!("edit {} to change them", d.file),
         ),
         None => (
             format!("{} no owner from CODEOWNERS", has(missing.len())),
-            "set --owner or edit flags.yaml",
+            format!("set --owner or edit {}", d.file),
         ),
     };
     writeln!(
