@@ -92,18 +92,23 @@ impl Repo {
                 let Some(hits) = self.search(blob, &finder)? else {
                     continue;
                 };
+                // Three needles (quote styles) per key, in key order.
                 for k in hits.into_iter().map(|n| n / 3) {
-                    if let Some(slot) = dated.get_mut(k).filter(|d| !**d) {
-                        *slot = true;
-                        left -= 1;
-                        seen.keys.insert(
-                            keys[k].to_string(),
-                            Introduced {
-                                date: date_of(commit.time()),
-                                short: commit.id().to_string().chars().take(7).collect(),
-                            },
-                        );
+                    let (Some(slot), Some(key)) = (dated.get_mut(k), keys.get(k)) else {
+                        continue;
+                    };
+                    if *slot {
+                        continue;
                     }
+                    *slot = true;
+                    left -= 1;
+                    seen.keys.insert(
+                        key.to_string(),
+                        Introduced {
+                            date: date_of(commit.time()),
+                            short: commit.id().to_string().chars().take(7).collect(),
+                        },
+                    );
                 }
             }
         }

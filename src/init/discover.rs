@@ -62,9 +62,19 @@ pub fn discover(opts: &Options) -> Result<Discovery> {
     let (history, seen, repo_root) = history(&opts.roots, &names);
     let owners_base = repo_root.unwrap_or_else(|| flags_dir(&opts.flags_path));
     let owners = CodeOwners::find(&owners_base).map_err(|(path, e)| Error::read(path, e))?;
+    let methods = shapes::Methods::new();
     let flags = keys
         .iter()
-        .map(|(key, found)| propose(key, found, opts, &seen, owners.as_ref(), &owners_base))
+        .map(|(key, found)| {
+            let ctx = Inputs {
+                opts,
+                seen: &seen,
+                owners: owners.as_ref(),
+                owners_base: &owners_base,
+                methods: &methods,
+            };
+            propose(key, found, &ctx)
+        })
         .collect();
     Ok(Discovery {
         today: opts.today,
@@ -132,15 +142,18 @@ fn history(roots: &[Root], keys: &[&str]) -> (History, FirstSeen, Option<PathBuf
     (h, s, Some(root))
 }
 
+/// What every proposal reads.
+struct Inputs<'a> {
+    opts: &'a Options,
+    seen: &'a FirstSeen,
+    owners: Option<&'a CodeOwners>,
+    owners_base: &'a Path,
+    methods: &'a shapes::Methods,
+}
+
 /// The proposed flag for one key.
-fn propose(
-    key: &str,
-    found: &Found<'_>,
-    opts: &Options,
-    seen: &FirstSeen,
-    owners: Option<&CodeOwners>,
-    owners_base: &Path,
-) -> Proposal {
+fn propose(key: &str, found: &Found<'_>, ctx: &Inputs<'_>) -> Proposal {
+    let (opts, seen) = (ctx.opts, ctx.seen);
     let mut per_file: BTreeMap<(&str, &str), usize> = BTreeMap::new();
     for u in &found.calls {
         *per_file.entry((&u.root, &u.path)).or_default() += 1;
@@ -162,13 +175,13 @@ fn propose(
             path: String::new(),
             line: 0,
         });
-    let (owner, owner_source) = owner(busiest, opts, owners, owners_base);
+    let (owner, owner_source) = owner(busiest, opts, ctx.owners, ctx.owners_base);
     let introduced = seen.keys.get(key);
     let created = introduced.map_or(opts.today, |i| i.date);
     let mut methods: Vec<String> = found
         .calls
         .iter()
-        .filter_map(|u| shapes::call_name(&u.text, key))
+        .filter_map(|u| ctx.methods.of(&u.text, key))
         .collect();
     methods.sort();
     methods.dedup();

@@ -45,23 +45,47 @@ pub fn builtin() -> Vec<ScanPattern> {
         .collect()
 }
 
-/// Which check method a line calls with `key` as its first argument: the line's text
-/// as recorded by the scan. `None` when the line was cut before the call.
-pub fn call_name(text: &str, key: &str) -> Option<String> {
-    let named = QUOTES.iter().filter_map(|&q| {
-        let q = regex::escape(&q.to_string());
-        Regex::new(&format!(
-            r"\b({})\s*\(\s*{q}{}{q}",
-            alternation(),
-            regex::escape(key)
-        ))
-        .ok()
-    });
-    named
-        .filter_map(|re| re.captures(text))
-        .filter_map(|c| c.get(1).map(|m| (m.start(), m.as_str().to_string())))
-        .min()
-        .map(|(_, name)| name)
+/// Names the check method of a call found by [`builtin`]: the same shapes with the
+/// method's name captured too, compiled once.
+#[derive(Debug)]
+pub struct Methods {
+    named: Vec<Regex>,
+}
+
+impl Methods {
+    /// Compiles the shapes.
+    pub fn new() -> Methods {
+        let named = QUOTES
+            .iter()
+            .filter_map(|&q| {
+                let q = regex::escape(&q.to_string());
+                Regex::new(&format!(
+                    r"\b({})\s*\(\s*{q}([^{q}\r\n]*){q}",
+                    alternation()
+                ))
+                .ok()
+            })
+            .collect();
+        Methods { named }
+    }
+
+    /// Which check method `text` (a line as the scan records it) calls with `key` as
+    /// its first argument. `None` when the line was cut before the call.
+    pub fn of(&self, text: &str, key: &str) -> Option<String> {
+        self.named
+            .iter()
+            .flat_map(|re| re.captures_iter(text))
+            .filter(|c| c.get(2).is_some_and(|k| k.as_str() == key))
+            .filter_map(|c| c.get(1).map(|m| (m.start(), m.as_str())))
+            .min()
+            .map(|(_, name)| name.to_string())
+    }
+}
+
+impl Default for Methods {
+    fn default() -> Self {
+        Methods::new()
+    }
 }
 
 #[cfg(test)]
@@ -105,10 +129,11 @@ mod tests {
     #[test]
     fn names_the_call() {
         let line = r#"  if (client.getBooleanValue("new-checkout", false)) {"#;
+        let m = Methods::new();
         assert_eq!(
-            call_name(line, "new-checkout").as_deref(),
+            m.of(line, "new-checkout").as_deref(),
             Some("getBooleanValue")
         );
-        assert_eq!(call_name("isEnabled('a')", "b"), None);
+        assert_eq!(m.of("isEnabled('a')", "b"), None);
     }
 }

@@ -24,8 +24,11 @@ impl Report for Discovery {
         };
         writeln!(
             out,
-            "scanned {} files in {}{skipped}: {} in {}",
-            self.files_scanned,
+            "scanned {} in {}{skipped}: {} in {}",
+            count(
+                usize::try_from(self.files_scanned).unwrap_or(usize::MAX),
+                "file"
+            ),
             self.roots.join(", "),
             count(self.flags.len(), "flag key"),
             count(self.calls(), "SDK call"),

@@ -132,9 +132,15 @@ fn discovery_options_need_discover() {
 }
 
 /// A repository using several SDKs in four languages, with a CODEOWNERS file that
-/// leaves `services/` without an owner, and one key added in a later commit.
+/// leaves `services/` without an owner, a plan that names a key in prose long before
+/// the code uses it, and one key added in a later commit.
 fn sdk_repo() -> GitRepo {
     let repo = GitRepo::new();
+    repo.write(
+        "docs/plan.md",
+        "Next quarter: new-checkout, behind a flag.\n",
+    );
+    repo.commit(ago(300), "Ada", "plan");
     repo.write(
         ".github/CODEOWNERS",
         "# Owners\n*.md        @acme/docs\n/web/       @acme/web\n/api/       @acme/api\n",
@@ -176,8 +182,8 @@ fn discover_proposes_a_flag_per_key_from_git_and_codeowners() {
     let written = std::fs::read_to_string(repo.path().join("flags.yaml")).unwrap();
     insta::assert_snapshot!("init_discover_flags", written);
 
-    // `created` is the date of the commit that introduced the key; `expires` adds
-    // the release lifetime (40 days).
+    // `created` is the date of the commit that introduced the key in code (not the
+    // plan that named it in prose); `expires` adds the release lifetime (40 days).
     let checkout = block(&written, "new-checkout");
     assert!(
         checkout.contains(&format!("created: {}\n", ago(100))),
@@ -280,7 +286,7 @@ fn discover_scans_the_paths_given() {
     assert!(!out.stdout.contains("in-a"), "{}", out.stdout);
     assert!(
         out.stderr
-            .starts_with("scanned 1 files in b: 1 flag key in 1 SDK call\n"),
+            .starts_with("scanned 1 file in b: 1 flag key in 1 SDK call\n"),
         "{}",
         out.stderr
     );
