@@ -2,10 +2,11 @@
 # Benchmark: `flagctl init --discover` on a code base whose history introduces 2,000
 # flag keys over 5,000 commits: the scan plus the one history walk that dates every
 # key. Builds the repository with `git fast-import` (the harness may use git; flagctl
-# never does), then times the discovery, and `flagctl scan` over the same tree for
-# comparison (the scan alone, without history).
+# never does), then times the discovery.
 #
 # Usage: benches/init_discover.sh [KEYS] [COMMITS] [FILES]   (defaults 2000 5000 200)
+# Measured on the 2-core dev machine (shared with other builds): best of 3 = 1.02 s
+# (4,999 commits read; 5.29 s before the SDK-method regexes were compiled once).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 keys=${1:-2000}
