@@ -35,6 +35,7 @@ pub mod eval;
 pub mod fsutil;
 pub mod git;
 pub(crate) mod globs;
+pub mod init;
 pub mod interop;
 pub mod lifecycle;
 pub mod model;

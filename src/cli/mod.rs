@@ -15,6 +15,7 @@ mod explain;
 mod export;
 mod history;
 mod import;
+mod init;
 mod list;
 mod man;
 mod new;
@@ -81,6 +82,8 @@ enum Command {
     Eval(eval::Args),
     /// Check that test contexts get the values they expect (exit 1 on a failure)
     Test(test::Args),
+    /// Write a new, commented flags.yaml; `--discover` proposes the flags the code uses
+    Init(init::Args),
     /// Add a flag to flags.yaml with its required metadata
     New(new::Args),
     /// Delete a flag from flags.yaml and list the code references left to delete
@@ -151,6 +154,7 @@ impl Command {
             Command::List(_) => "list",
             Command::Eval(_) => "eval",
             Command::Test(_) => "test",
+            Command::Init(_) => "init",
             Command::New(_) => "new",
             Command::Remove(_) => "remove",
             Command::Cleanup(_) => "cleanup",
@@ -188,8 +192,8 @@ impl Command {
             | Command::Diff(_)
             | Command::History(_)
             | Command::Scan(_) => Uses::UNDATED,
-            // Edits change the work tree's file; `new` dates the flag it adds.
-            Command::New(_) => Uses {
+            // Edits change the work tree's file; `new` and `init` date the flags they add.
+            Command::New(_) | Command::Init(_) => Uses {
                 flags: true,
                 now: true,
                 ..none
@@ -257,6 +261,7 @@ where
         Command::List(args) => list::run(&ctx, &args),
         Command::Eval(args) => eval::run(&ctx, &args),
         Command::Test(args) => test::run(&ctx, &args),
+        Command::Init(args) => init::run(&ctx, &args),
         Command::New(args) => new::run(&ctx, &args),
         Command::Remove(args) => remove::run(&ctx, &args),
         Command::Cleanup(args) => cleanup::run(&ctx, &args),

@@ -5,14 +5,17 @@
 //! - [`Repo::read_at`] reads the file as of a revision (`--rev`, `diff`, `check --base`);
 //! - [`Repo::file_commits`] finds, in one walk, the commits that changed the file
 //!   (following renames), and [`Repo::blob_text`] reads each version;
-//!   `changes::history` turns them into the history of each flag.
+//!   `changes::history` turns them into the history of each flag;
+//! - [`Repo::first_seen`] dates, in one walk, when strings first appeared in code.
 //!
 //! Every failure is a [`GitError`] whose message says why history is unavailable, so
 //! commands that can work without it go on and say so, and the others stop cleanly.
 
+mod introduced;
 mod link;
 mod walk;
 
+pub use introduced::{FirstSeen, Introduced};
 pub use link::Unfollowable;
 pub use walk::{Changed, CommitInfo, FileCommits};
 

@@ -18,6 +18,7 @@ pub mod diff;
 pub mod eval;
 pub mod github;
 pub mod history;
+pub mod init;
 pub mod interop;
 pub mod list;
 pub mod markdown;

@@ -13,6 +13,7 @@ mod eval;
 mod git;
 mod git_shapes;
 mod gitrepo;
+mod init;
 mod interop;
 mod lifecycle;
 mod list;
