@@ -23,11 +23,15 @@ const STALE: [Code; 7] = [
     Code::Constant,
 ];
 
-/// Whether a finding makes its flag stale: a stale kind, and for a usage finding, data
-/// that covers as many days as the rule asks for (seven days without evaluations do
-/// not make a flag unused; the finding still shows, the score does not count it).
+/// Whether a finding makes its flag stale: a stale kind, except an `unused` finding
+/// from less data than `settings.unused_after` asks for (seven days without an
+/// evaluation do not make a flag unused: the finding still shows, the score does not
+/// count it). A `constant` finding rests on its own evaluation count
+/// (`settings.constant_min_evaluations`), so it counts however long the window.
 fn makes_stale(f: &Finding) -> bool {
-    STALE.contains(&f.kind) && f.usage.as_ref().is_none_or(|u| u.conclusive)
+    let inconclusive_unused =
+        f.kind == Code::Unused && f.usage.as_ref().is_some_and(|u| !u.conclusive);
+    STALE.contains(&f.kind) && !inconclusive_unused
 }
 
 /// References gathered from local scans and `--refs` files, each root labelled with
