@@ -119,18 +119,7 @@ pub struct Inputs<'a> {
 /// Builds the report.
 pub fn build(input: &Inputs) -> Audit {
     let file = input.file;
-    let opts = lifecycle::Options {
-        today: input.today,
-        warn_within: None,
-    };
-    let mut findings = lifecycle::findings(file, input.display, input.facts, &opts);
-    findings.extend(lifecycle::reference_findings(
-        file,
-        input.display,
-        &input.refs.code_refs(),
-    ));
-    findings.extend(lifecycle::nested_findings(file, &input.refs.nested));
-    findings.extend(input.usage_findings.iter().cloned());
+    let findings = all_findings(input);
     let mut by_flag: HashMap<&str, Vec<&Finding>> = HashMap::new();
     for f in &findings {
         by_flag.entry(f.flag.as_str()).or_default().push(f);
@@ -144,88 +133,20 @@ pub fn build(input: &Inputs) -> Audit {
     }
 
     let mut sections: BTreeMap<String, Vec<FlagEntry>> = BTreeMap::new();
-    let mut summary = Summary {
-        flags: file.flags.len(),
-        by_type: BTreeMap::new(),
-        by_state: BTreeMap::new(),
-        findings: BTreeMap::new(),
-        health: 100,
-        added_last_30_days: None,
-        removed_last_30_days: None,
-        flags_file_added: None,
-        oldest_temporary: Vec::new(),
-    };
-    for f in &findings {
-        *summary
-            .findings
-            .entry(f.kind.as_str().to_string())
-            .or_default() += 1;
-    }
+    let mut summary = empty_summary(file.flags.len(), &findings);
     let mut stale_flags = 0;
     let mut seen = std::collections::HashSet::new();
     for flag in &file.flags {
         if !seen.insert(flag.key.as_str()) {
             continue;
         }
-        let type_name = flag.kind().map_or("unknown", |t| t.as_str());
-        *summary.by_type.entry(type_name.to_string()).or_default() += 1;
-        let state = flag.targeting.state();
-        *summary
-            .by_state
-            .entry(state.group().to_string())
-            .or_default() += 1;
-        let created = lifecycle::created(flag, input.facts);
-        let age_days = created.map(|(d, _)| (input.today - d).num_days());
-        if let (Some(age), Some(t)) = (age_days, flag.kind()) {
-            if t.is_temporary() {
-                summary.oldest_temporary.push(Aged {
-                    flag: flag.key.clone(),
-                    owner: flag.owner.as_ref().map(|o| o.value.clone()),
-                    age_days: age,
-                });
-            }
-        }
         let mine: &[&Finding] = by_flag.get(flag.key.as_str()).map_or(&[], Vec::as_slice);
-        let kinds: BTreeSet<Code> = mine.iter().map(|f| f.kind).collect();
+        let edits = refs_by_flag.remove(flag.key.as_str()).unwrap_or_default();
         if mine.iter().any(|f| makes_stale(f)) {
             stale_flags += 1;
         }
-        let mut edits = refs_by_flag.remove(flag.key.as_str()).unwrap_or_default();
-        edits.sort();
-        let files: BTreeSet<String> = edits
-            .iter()
-            .map(|e| crate::scan::shown_path(&e.root, &e.path))
-            .collect();
-        let plan = plan(flag, mine, &kinds, edits.clone());
-        let usage = input.usage.map(|u| {
-            let names = std::iter::once(flag.key.as_str())
-                .chain(flag.aliases.iter().map(|a| a.value.as_str()));
-            let seen: Vec<&FlagUsage> = names.filter_map(|n| u.flag(n)).collect();
-            FlagUsageBrief {
-                last_evaluated: seen.iter().map(|s| s.last_evaluated).max(),
-                evaluations: seen.iter().map(|s| s.count).sum(),
-                daily: daily(&seen),
-            }
-        });
-        let entry = FlagEntry {
-            flag: flag.key.clone(),
-            line: flag.pos.line,
-            flag_type: flag.kind(),
-            state,
-            created: created.map(|(d, _)| d),
-            created_source: created.map(|(_, s)| s),
-            age_days,
-            expires: flag.expires.as_ref().map(|e| e.value),
-            days_left: flag
-                .expires
-                .as_ref()
-                .map(|e| (e.value - input.today).num_days()),
-            references: edits.len(),
-            files: files.into_iter().collect(),
-            findings: brief(mine),
-            usage,
-            plan,
-        };
+        let entry = flag_entry(input, flag, mine, edits);
+        count(&mut summary, flag, &entry);
         let owner = flag
             .owner
             .as_ref()
@@ -262,6 +183,112 @@ pub fn build(input: &Inputs) -> Audit {
         owners,
         undefined,
         usage_window: input.usage.and_then(|u| u.window),
+    }
+}
+
+/// The lifecycle, reference, nesting and usage findings of every flag.
+fn all_findings(input: &Inputs) -> Vec<Finding> {
+    let file = input.file;
+    let opts = lifecycle::Options {
+        today: input.today,
+        warn_within: None,
+    };
+    let mut findings = lifecycle::findings(file, input.display, input.facts, &opts);
+    findings.extend(lifecycle::reference_findings(
+        file,
+        input.display,
+        &input.refs.code_refs(),
+    ));
+    findings.extend(lifecycle::nested_findings(file, &input.refs.nested));
+    findings.extend(input.usage_findings.iter().cloned());
+    findings
+}
+
+/// The summary before any flag is counted, with the findings counted by kind.
+fn empty_summary(flags: usize, findings: &[Finding]) -> Summary {
+    let mut summary = Summary {
+        flags,
+        by_type: BTreeMap::new(),
+        by_state: BTreeMap::new(),
+        findings: BTreeMap::new(),
+        health: 100,
+        added_last_30_days: None,
+        removed_last_30_days: None,
+        flags_file_added: None,
+        oldest_temporary: Vec::new(),
+    };
+    for f in findings {
+        *summary
+            .findings
+            .entry(f.kind.as_str().to_string())
+            .or_default() += 1;
+    }
+    summary
+}
+
+/// Counts one flag in the summary: its type, its state, and its age if temporary.
+fn count(summary: &mut Summary, flag: &Flag, entry: &FlagEntry) {
+    let type_name = entry.flag_type.map_or("unknown", |t| t.as_str());
+    *summary.by_type.entry(type_name.to_string()).or_default() += 1;
+    *summary
+        .by_state
+        .entry(entry.state.group().to_string())
+        .or_default() += 1;
+    if let (Some(age), Some(t)) = (entry.age_days, entry.flag_type) {
+        if t.is_temporary() {
+            summary.oldest_temporary.push(Aged {
+                flag: flag.key.clone(),
+                owner: flag.owner.as_ref().map(|o| o.value.clone()),
+                age_days: age,
+            });
+        }
+    }
+}
+
+/// One flag's row: its dates, references, findings, usage and cleanup plan.
+fn flag_entry(
+    input: &Inputs,
+    flag: &Flag,
+    mine: &[&Finding],
+    mut edits: Vec<Location>,
+) -> FlagEntry {
+    let kinds: BTreeSet<Code> = mine.iter().map(|f| f.kind).collect();
+    let created = lifecycle::created(flag, input.facts);
+    edits.sort();
+    let files: BTreeSet<String> = edits
+        .iter()
+        .map(|e| crate::scan::shown_path(&e.root, &e.path))
+        .collect();
+    FlagEntry {
+        flag: flag.key.clone(),
+        line: flag.pos.line,
+        flag_type: flag.kind(),
+        state: flag.targeting.state(),
+        created: created.map(|(d, _)| d),
+        created_source: created.map(|(_, s)| s),
+        age_days: created.map(|(d, _)| (input.today - d).num_days()),
+        expires: flag.expires.as_ref().map(|e| e.value),
+        days_left: flag
+            .expires
+            .as_ref()
+            .map(|e| (e.value - input.today).num_days()),
+        references: edits.len(),
+        files: files.into_iter().collect(),
+        findings: brief(mine),
+        usage: input.usage.map(|u| usage_brief(u, flag)),
+        plan: plan(flag, mine, &kinds, edits),
+    }
+}
+
+/// What production evaluated of a flag, under its key and all its aliases.
+fn usage_brief(usage: &Usage, flag: &Flag) -> FlagUsageBrief {
+    let names =
+        std::iter::once(flag.key.as_str()).chain(flag.aliases.iter().map(|a| a.value.as_str()));
+    let seen: Vec<&FlagUsage> = names.filter_map(|n| usage.flag(n)).collect();
+    FlagUsageBrief {
+        last_evaluated: seen.iter().map(|s| s.last_evaluated).max(),
+        evaluations: seen.iter().map(|s| s.count).sum(),
+        daily: daily(&seen),
     }
 }
 
@@ -369,10 +396,7 @@ fn plan(
         });
     }
     if let Some((keep, kept)) = constant_keep(flag, findings) {
-        let what = match &kept.variant {
-            Some(v) => format!("variant `{v}`"),
-            None => format!("`{}`", kept.value),
-        };
+        let what = kept_what(&kept);
         return Some(Plan {
             action: format!(
                 "Remove the flag and keep the code path that serves {what}: production has served nothing else lately."
@@ -385,7 +409,34 @@ fn plan(
             remove_command,
         });
     }
-    let (action, keep, kept, candidates) = match keep::decide(flag) {
+    let (action, keep, kept, candidates) = decide(flag, kinds, &remove_command);
+    Some(Plan {
+        action,
+        cleanup_command: cleanup_command(key, keep, kept.as_ref()),
+        keep,
+        kept,
+        candidates,
+        edits,
+        remove_command,
+    })
+}
+
+/// How the kept value is named in an action: the variant, else the JSON value.
+fn kept_what(kept: &Candidate) -> String {
+    match &kept.variant {
+        Some(v) => format!("variant `{v}`"),
+        None => format!("`{}`", kept.value),
+    }
+}
+
+/// The action of a flag whose code is still used, from what its targeting says
+/// stays: the path to keep (and why), or the candidates when nothing is decided.
+fn decide(
+    flag: &Flag,
+    kinds: &BTreeSet<Code>,
+    remove_command: &str,
+) -> (String, Option<Keep>, Option<Candidate>, Vec<Candidate>) {
+    match keep::decide(flag) {
         Decision::Keep(Keep::Off, kept) => {
             let why = if kinds.contains(&Code::Dead) {
                 "it has been off for everyone long enough"
@@ -405,10 +456,7 @@ fn plan(
             } else {
                 "it serves the same value to everyone"
             };
-            let what = match &kept.variant {
-                Some(v) => format!("variant `{v}`"),
-                None => format!("`{}`", kept.value),
-            };
+            let what = kept_what(&kept);
             (
                 format!("Remove the flag and keep the code path that serves {what}: {why}."),
                 Some(Keep::On),
@@ -429,16 +477,7 @@ fn plan(
             };
             (action, None, None, candidates)
         }
-    };
-    Some(Plan {
-        action,
-        cleanup_command: cleanup_command(key, keep, kept.as_ref()),
-        keep,
-        kept,
-        candidates,
-        edits,
-        remove_command,
-    })
+    }
 }
 
 /// The `flagctl cleanup` command that rewrites the code to keep `kept`: `--keep on` or

@@ -104,16 +104,7 @@ fn replay(repo: &Repo, commits: FileCommits) -> Result<FileHistory, GitError> {
         changed,
         start_blob,
     } = commits;
-    // Keep a version only while a later commit still needs it as its parent: a linear
-    // history holds one or two versions in memory, not thousands.
-    let mut uses: HashMap<BlobId, usize> = HashMap::new();
-    for c in &changed {
-        for p in c.parent.iter().chain(&c.others) {
-            *uses.entry(*p).or_default() += 1;
-        }
-    }
-    *uses.entry(start_blob).or_default() += 1;
-    let mut versions: HashMap<BlobId, Rc<Version>> = HashMap::new();
+    let mut cache = Versions::new(repo, &changed, start_blob);
     let mut history = FileHistory {
         path,
         commits: Vec::with_capacity(changed.len()),
@@ -121,10 +112,7 @@ fn replay(repo: &Repo, commits: FileCommits) -> Result<FileHistory, GitError> {
     };
     for c in changed {
         let parent = match c.parent {
-            Some(p) => match versions.get(&p) {
-                Some(v) => Some(v.clone()),
-                None => build(repo.blob_text(p)?, None).0,
-            },
+            Some(p) => cache.get(p)?,
             None => None,
         };
         let (version, mut deltas) = build(repo.blob_text(c.blob)?, parent.as_deref());
@@ -132,10 +120,7 @@ fn replay(repo: &Repo, commits: FileCommits) -> Result<FileHistory, GitError> {
             let others = c
                 .others
                 .iter()
-                .map(|p| match versions.get(p) {
-                    Some(v) => Ok(Some(v.clone())),
-                    None => Ok(build(repo.blob_text(*p)?, None).0),
-                })
+                .map(|p| cache.get(*p))
                 .collect::<Result<Vec<_>, GitError>>()?;
             deltas = merged_in(deltas, &others);
         }
@@ -147,22 +132,85 @@ fn replay(repo: &Repo, commits: FileCommits) -> Result<FileHistory, GitError> {
                 flags: Vec::new(),
             }),
         };
-        for p in c.parent.iter().chain(&c.others) {
-            if let Some(n) = uses.get_mut(p) {
-                *n = n.saturating_sub(1);
-                if *n == 0 {
-                    versions.remove(p);
-                }
-            }
-        }
-        if uses.get(&c.blob).is_some_and(|n| *n > 0) {
-            versions.insert(c.blob, version);
-        }
+        cache.release(c.parent.iter().chain(&c.others));
+        cache.keep(c.blob, version);
         let index = history.commits.len();
         let time = c.info.time;
         history.commits.push(c.info);
+        history.record(index, time, deltas);
+    }
+    if let Some(v) = cache.get(start_blob)? {
+        let mut seen = HashSet::new();
+        for (key, flag) in &v.flags {
+            if seen.insert(key.clone()) {
+                history.flags.entry(key.to_string()).or_default().latest = Some(flag.clone());
+            }
+        }
+    }
+    Ok(history)
+}
+
+/// The versions a later commit still needs as its parent. Keeping only those, a
+/// linear history holds one or two versions in memory, not thousands.
+struct Versions<'r> {
+    repo: &'r Repo,
+    /// Blob → how many later commits (and the start) still read it.
+    uses: HashMap<BlobId, usize>,
+    versions: HashMap<BlobId, Rc<Version>>,
+}
+
+impl<'r> Versions<'r> {
+    fn new(repo: &'r Repo, changed: &[crate::git::Changed], start_blob: BlobId) -> Self {
+        let mut uses: HashMap<BlobId, usize> = HashMap::new();
+        for c in changed {
+            for p in c.parent.iter().chain(&c.others) {
+                *uses.entry(*p).or_default() += 1;
+            }
+        }
+        *uses.entry(start_blob).or_default() += 1;
+        Versions {
+            repo,
+            uses,
+            versions: HashMap::new(),
+        }
+    }
+
+    /// The version of `blob`: kept, or built on its own (`None` if it does not parse).
+    fn get(&self, blob: BlobId) -> Result<Option<Rc<Version>>, GitError> {
+        Ok(match self.versions.get(&blob) {
+            Some(v) => Some(v.clone()),
+            None => build(self.repo.blob_text(blob)?, None).0,
+        })
+    }
+
+    /// One use each of the parents is done; versions nobody needs any more go.
+    fn release<'b>(&mut self, parents: impl Iterator<Item = &'b BlobId>) {
+        for p in parents {
+            if let Some(n) = self.uses.get_mut(p) {
+                *n = n.saturating_sub(1);
+                if *n == 0 {
+                    self.versions.remove(p);
+                }
+            }
+        }
+    }
+
+    /// Keeps `version` if a later commit or the start reads `blob`.
+    fn keep(&mut self, blob: BlobId, version: Rc<Version>) {
+        if self.uses.get(&blob).is_some_and(|n| *n > 0) {
+            self.versions.insert(blob, version);
+        }
+    }
+}
+
+impl FileHistory {
+    /// Records the deltas of the commit at `index` (committed at `time`) in the
+    /// flags' histories.
+    fn record(&mut self, index: usize, time: i64, deltas: Vec<Delta>) {
         for d in deltas {
-            let fh = history.flags.entry(d.key.to_string()).or_default();
+            let fh = self.flags.entry(d.key.to_string()).or_default();
+            // Commits replay in graph order, which their dates need not follow: the
+            // last evaluation change is the latest by commit time.
             let later = |prev: Option<usize>, commits: &[CommitInfo]| {
                 prev.and_then(|p| commits.get(p))
                     .is_none_or(|p| p.time <= time)
@@ -185,8 +233,7 @@ fn replay(repo: &Repo, commits: FileCommits) -> Result<FileHistory, GitError> {
                     if fields.is_empty() {
                         continue;
                     }
-                    if !old.same_evaluation(&new)
-                        && later(fh.last_evaluation_change, &history.commits)
+                    if !old.same_evaluation(&new) && later(fh.last_evaluation_change, &self.commits)
                     {
                         fh.last_evaluation_change = Some(index);
                     }
@@ -204,19 +251,6 @@ fn replay(repo: &Repo, commits: FileCommits) -> Result<FileHistory, GitError> {
             }
         }
     }
-    let latest = match versions.get(&start_blob) {
-        Some(v) => Some(v.clone()),
-        None => build(repo.blob_text(start_blob)?, None).0,
-    };
-    if let Some(v) = latest {
-        let mut seen = HashSet::new();
-        for (key, flag) in &v.flags {
-            if seen.insert(key.clone()) {
-                history.flags.entry(key.to_string()).or_default().latest = Some(flag.clone());
-            }
-        }
-    }
-    Ok(history)
 }
 
 /// The deltas of a merge (measured against its first parent) that the merge made

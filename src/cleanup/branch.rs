@@ -352,77 +352,11 @@ pub fn resolve_switch(n: Node<'_>, src: &str) -> Option<Splice> {
         .child_by_field_name("condition")
         .or_else(|| n.child_by_field_name("value"))?;
     let value = constant::value(subject, b)?;
-    let body = n.child_by_field_name("body").unwrap_or(n);
-    let mut c = body.walk();
-    let cases: Vec<Node<'_>> = body
-        .named_children(&mut c)
-        .filter(|x| {
-            matches!(
-                x.kind(),
-                "switch_block_statement_group"
-                    | "switch_case"
-                    | "switch_default"
-                    | "expression_case"
-                    | "default_case"
-            )
-        })
-        .collect();
-    // (is this case chosen, its statements)
-    let mut chosen: Option<Node<'_>> = None;
-    let mut default: Option<Node<'_>> = None;
-    for case in &cases {
-        let mut c2 = case.walk();
-        let kids: Vec<Node<'_>> = case.named_children(&mut c2).collect();
-        let labels: Vec<Node<'_>> = match case.kind() {
-            "switch_block_statement_group" => kids
-                .iter()
-                .filter(|k| k.kind() == "switch_label")
-                .copied()
-                .collect(),
-            _ => case.child_by_field_name("value").into_iter().collect(),
-        };
-        let is_default = matches!(case.kind(), "switch_default" | "default_case")
-            || labels
-                .iter()
-                .any(|l| node::text(*l, b).trim_start().starts_with("default"));
-        if is_default {
-            default = Some(*case);
-            continue;
-        }
-        let matches = labels.iter().any(|l| {
-            let mut c3 = l.walk();
-            let vals: Vec<Node<'_>> = if l.named_child_count() > 0 {
-                l.named_children(&mut c3).collect()
-            } else {
-                vec![*l]
-            };
-            vals.iter()
-                .any(|v| constant::value(*v, b).as_ref() == Some(&value))
-        });
-        if matches && chosen.is_none() {
-            chosen = Some(*case);
-        }
-    }
-    let case = chosen.or(default)?;
-    let mut c4 = case.walk();
-    let stmts: Vec<Node<'_>> = case
-        .named_children(&mut c4)
-        .filter(|k| {
-            !matches!(k.kind(), "switch_label")
-                && case
-                    .child_by_field_name("value")
-                    .is_none_or(|v| v.id() != k.id())
-        })
-        .flat_map(|k| {
-            if k.kind() == "statement_list" {
-                let mut c5 = k.walk();
-                k.named_children(&mut c5).collect::<Vec<_>>()
-            } else {
-                vec![k]
-            }
-        })
-        .collect();
+    let cases = switch_cases(n);
+    let case = chosen_case(&cases, &value, b)?;
+    let stmts = case_statements(case);
     let last_is_case = cases.last().is_some_and(|l| l.id() == case.id());
+    // Go's cases never fall through.
     let go = n.kind() == "expression_switch_statement";
     let (keep, ends) = match stmts.last() {
         Some(l) if l.kind() == "break_statement" => (&stmts[..stmts.len() - 1], true),
@@ -451,4 +385,83 @@ pub fn resolve_switch(n: Node<'_>, src: &str) -> Option<Splice> {
         with,
         rule: "constant-switch",
     })
+}
+
+/// The cases of a `switch`, the default among them, in source order.
+fn switch_cases(n: Node<'_>) -> Vec<Node<'_>> {
+    let body = n.child_by_field_name("body").unwrap_or(n);
+    let mut c = body.walk();
+    body.named_children(&mut c)
+        .filter(|x| {
+            matches!(
+                x.kind(),
+                "switch_block_statement_group"
+                    | "switch_case"
+                    | "switch_default"
+                    | "expression_case"
+                    | "default_case"
+            )
+        })
+        .collect()
+}
+
+/// The first case whose label equals `value`, else the default.
+fn chosen_case<'t>(cases: &[Node<'t>], value: &Const, b: &[u8]) -> Option<Node<'t>> {
+    let mut chosen: Option<Node<'_>> = None;
+    let mut default: Option<Node<'_>> = None;
+    for case in cases {
+        let mut c2 = case.walk();
+        let kids: Vec<Node<'_>> = case.named_children(&mut c2).collect();
+        let labels: Vec<Node<'_>> = match case.kind() {
+            "switch_block_statement_group" => kids
+                .iter()
+                .filter(|k| k.kind() == "switch_label")
+                .copied()
+                .collect(),
+            _ => case.child_by_field_name("value").into_iter().collect(),
+        };
+        let is_default = matches!(case.kind(), "switch_default" | "default_case")
+            || labels
+                .iter()
+                .any(|l| node::text(*l, b).trim_start().starts_with("default"));
+        if is_default {
+            default = Some(*case);
+            continue;
+        }
+        let matches = labels.iter().any(|l| {
+            let mut c3 = l.walk();
+            let vals: Vec<Node<'_>> = if l.named_child_count() > 0 {
+                l.named_children(&mut c3).collect()
+            } else {
+                vec![*l]
+            };
+            vals.iter()
+                .any(|v| constant::value(*v, b).as_ref() == Some(value))
+        });
+        if matches && chosen.is_none() {
+            chosen = Some(*case);
+        }
+    }
+    chosen.or(default)
+}
+
+/// The statements of a case, without its labels (a Go `statement_list` flattened).
+fn case_statements(case: Node<'_>) -> Vec<Node<'_>> {
+    let mut c4 = case.walk();
+    case.named_children(&mut c4)
+        .filter(|k| {
+            !matches!(k.kind(), "switch_label")
+                && case
+                    .child_by_field_name("value")
+                    .is_none_or(|v| v.id() != k.id())
+        })
+        .flat_map(|k| {
+            if k.kind() == "statement_list" {
+                let mut c5 = k.walk();
+                k.named_children(&mut c5).collect::<Vec<_>>()
+            } else {
+                vec![k]
+            }
+        })
+        .collect()
 }

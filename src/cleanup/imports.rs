@@ -38,127 +38,141 @@ fn imports<'t>(lang: Lang, tree: &'t Tree, src: &str) -> Vec<Import<'t>> {
             stack.extend(n.children(&mut c));
             continue;
         }
-        let t = node::text(n, b);
         match lang {
-            Lang::Java | Lang::Kotlin => {
-                if t.contains('*') {
-                    continue;
-                }
-                let body = t.trim_end_matches(';').trim();
-                let name = match body.split(" as ").nth(1) {
-                    Some(alias) => alias.trim(),
-                    None => body.rsplit(['.', ' ']).next().unwrap_or(""),
-                };
-                out.push(Import {
-                    node: n,
-                    name: name.to_string(),
-                    specifier: false,
-                });
-            }
+            Lang::Java | Lang::Kotlin => out.extend(jvm_import(n, b)),
             Lang::Go => {
-                if n.kind() == "import_declaration" {
-                    stack.extend(n.children(&mut c));
-                    continue;
-                }
+                // A declaration holds the specs, one import each.
                 if n.kind() != "import_spec" {
                     stack.extend(n.children(&mut c));
                     continue;
                 }
-                let name = match n.child_by_field_name("name") {
-                    Some(a) => node::text(a, b).to_string(),
-                    None => n
-                        .child_by_field_name("path")
-                        .map(|p| {
-                            node::text(p, b)
-                                .trim_matches(['"', '`'])
-                                .rsplit('/')
-                                .next()
-                                .unwrap_or("")
-                                .to_string()
-                        })
-                        .unwrap_or_default(),
-                };
-                if name == "_" || name == "." {
-                    continue;
-                }
-                let single = n.parent().is_some_and(|p| p.kind() == "import_declaration");
-                let target = if single { n.parent().unwrap_or(n) } else { n };
-                out.push(Import {
-                    node: target,
-                    name,
-                    specifier: false,
-                });
+                out.extend(go_import(n, b));
             }
-            Lang::Python => {
-                let names: Vec<Node<'_>> = {
-                    let mut c2 = n.walk();
-                    n.children_by_field_name("name", &mut c2).collect()
-                };
-                let many = names.len() > 1;
-                for nm in names {
-                    let bound = match nm.kind() {
-                        "aliased_import" => nm
-                            .child_by_field_name("alias")
-                            .map(|a| node::text(a, b).to_string()),
-                        _ => {
-                            let t = node::text(nm, b);
-                            Some(
-                                if n.kind() == "import_statement" {
-                                    t.split('.').next().unwrap_or(t)
-                                } else {
-                                    t
-                                }
-                                .to_string(),
-                            )
-                        }
-                    };
-                    if let Some(name) = bound {
-                        out.push(Import {
-                            node: if many { nm } else { n },
-                            name,
-                            specifier: many,
-                        });
-                    }
-                }
-            }
-            _ if lang.is_js() => {
-                let mut specs = Vec::new();
-                let mut s2 = vec![n];
-                while let Some(x) = s2.pop() {
-                    let mut c3 = x.walk();
-                    match x.kind() {
-                        "import_specifier" => {
-                            let nm = x
-                                .child_by_field_name("alias")
-                                .or_else(|| x.child_by_field_name("name"));
-                            if let Some(nm) = nm {
-                                specs.push((x, node::text(nm, b).to_string()));
-                            }
-                        }
-                        "namespace_import" => {
-                            if let Some(id) = x.named_child(0) {
-                                specs.push((x, node::text(id, b).to_string()));
-                            }
-                        }
-                        "identifier" if x.parent().is_some_and(|p| p.kind() == "import_clause") => {
-                            specs.push((x, node::text(x, b).to_string()));
-                        }
-                        _ => s2.extend(x.children(&mut c3)),
-                    }
-                }
-                let many = specs.len() > 1;
-                for (x, name) in specs {
-                    out.push(Import {
-                        node: if many { x } else { n },
-                        name,
-                        specifier: many,
-                    });
-                }
-            }
+            Lang::Python => python_imports(n, b, &mut out),
+            _ if lang.is_js() => js_imports(n, b, &mut out),
             _ => {}
         }
     }
     out
+}
+
+/// A Java or Kotlin import: the last segment or the alias; wildcards bind nothing
+/// we can name.
+fn jvm_import<'t>(n: Node<'t>, b: &[u8]) -> Option<Import<'t>> {
+    let t = node::text(n, b);
+    if t.contains('*') {
+        return None;
+    }
+    let body = t.trim_end_matches(';').trim();
+    let name = match body.split(" as ").nth(1) {
+        Some(alias) => alias.trim(),
+        None => body.rsplit(['.', ' ']).next().unwrap_or(""),
+    };
+    Some(Import {
+        node: n,
+        name: name.to_string(),
+        specifier: false,
+    })
+}
+
+/// A Go import spec: the alias or the last path segment. Blank and dot imports
+/// bind no name; a lone spec is deleted with its declaration.
+fn go_import<'t>(n: Node<'t>, b: &[u8]) -> Option<Import<'t>> {
+    let name = match n.child_by_field_name("name") {
+        Some(a) => node::text(a, b).to_string(),
+        None => n
+            .child_by_field_name("path")
+            .map(|p| {
+                node::text(p, b)
+                    .trim_matches(['"', '`'])
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or("")
+                    .to_string()
+            })
+            .unwrap_or_default(),
+    };
+    if name == "_" || name == "." {
+        return None;
+    }
+    let single = n.parent().is_some_and(|p| p.kind() == "import_declaration");
+    let target = if single { n.parent().unwrap_or(n) } else { n };
+    Some(Import {
+        node: target,
+        name,
+        specifier: false,
+    })
+}
+
+/// The names a Python `import` or `from … import` binds (`import a.b` binds `a`).
+fn python_imports<'t>(n: Node<'t>, b: &[u8], out: &mut Vec<Import<'t>>) {
+    let names: Vec<Node<'_>> = {
+        let mut c2 = n.walk();
+        n.children_by_field_name("name", &mut c2).collect()
+    };
+    let many = names.len() > 1;
+    for nm in names {
+        let bound = match nm.kind() {
+            "aliased_import" => nm
+                .child_by_field_name("alias")
+                .map(|a| node::text(a, b).to_string()),
+            _ => {
+                let t = node::text(nm, b);
+                Some(
+                    if n.kind() == "import_statement" {
+                        t.split('.').next().unwrap_or(t)
+                    } else {
+                        t
+                    }
+                    .to_string(),
+                )
+            }
+        };
+        if let Some(name) = bound {
+            out.push(Import {
+                node: if many { nm } else { n },
+                name,
+                specifier: many,
+            });
+        }
+    }
+}
+
+/// The names a JavaScript or TypeScript import binds: default, namespace and named
+/// specifiers.
+fn js_imports<'t>(n: Node<'t>, b: &[u8], out: &mut Vec<Import<'t>>) {
+    let mut specs = Vec::new();
+    let mut s2 = vec![n];
+    while let Some(x) = s2.pop() {
+        let mut c3 = x.walk();
+        match x.kind() {
+            "import_specifier" => {
+                let nm = x
+                    .child_by_field_name("alias")
+                    .or_else(|| x.child_by_field_name("name"));
+                if let Some(nm) = nm {
+                    specs.push((x, node::text(nm, b).to_string()));
+                }
+            }
+            "namespace_import" => {
+                if let Some(id) = x.named_child(0) {
+                    specs.push((x, node::text(id, b).to_string()));
+                }
+            }
+            "identifier" if x.parent().is_some_and(|p| p.kind() == "import_clause") => {
+                specs.push((x, node::text(x, b).to_string()));
+            }
+            _ => s2.extend(x.children(&mut c3)),
+        }
+    }
+    let many = specs.len() > 1;
+    for (x, name) in specs {
+        out.push(Import {
+            node: if many { x } else { n },
+            name,
+            specifier: many,
+        });
+    }
 }
 
 /// Identifier occurrences outside imports, by name.

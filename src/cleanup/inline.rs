@@ -135,112 +135,121 @@ fn use_site_of<'t>(member: Node<'t>, _src: &str) -> Use<'t> {
 
 /// The literal binding declared by `n`.
 fn binding<'t>(lang: Lang, n: Node<'t>, src: &str) -> Option<Binding<'t>> {
-    let b = src.as_bytes();
-    let literal = |v: Node<'_>| {
-        constant::value(v, b)
-            .is_some()
-            .then(|| node::text(v, b).to_string())
-    };
-    let scope_of = |d: Node<'t>| d.parent();
     match n.kind() {
         "lexical_declaration" | "variable_declaration" | "local_variable_declaration"
             if n.named_child_count() >= 1 =>
         {
-            let mut c = n.walk();
-            let decls: Vec<Node<'_>> = n
-                .named_children(&mut c)
-                .filter(|d| d.kind() == "variable_declarator")
-                .collect();
-            if decls.len() != 1 {
-                return None;
-            }
-            let d = decls[0];
-            let name = d.child_by_field_name("name")?;
-            if !node::is_identifier(name.kind()) {
-                return None;
-            }
-            let value = literal(d.child_by_field_name("value")?)?;
-            if n.kind() == "variable_declaration"
-                && lang.is_js()
-                && node::text(n, b).starts_with("var")
-            {
-                return None;
-            }
-            Some(Binding {
-                name: node::text(name, b).to_string(),
-                value,
-                delete: vec![n],
-                scope: scope_of(n)?,
-                from: n.end_byte(),
-            })
+            declaration(lang, n, src.as_bytes())
         }
         "field_declaration" => field(n, src),
-        "property_declaration" => {
-            let t = node::text(n, b);
-            if !t.trim_start().starts_with("val") && !t.contains(" val ") {
-                return None;
-            }
-            let mut c = n.walk();
-            let kids: Vec<Node<'_>> = n.named_children(&mut c).collect();
-            let name = kids.iter().find(|k| k.kind() == "variable_declaration")?;
-            let name = name.named_child(0)?;
-            let value = literal(*kids.last()?)?;
-            Some(Binding {
-                name: node::text(name, b).to_string(),
-                value,
-                delete: vec![n],
-                scope: scope_of(n)?,
-                from: n.end_byte(),
-            })
-        }
-        "short_var_declaration" => {
-            let left = n.child_by_field_name("left")?;
-            let right = n.child_by_field_name("right")?;
-            if left.named_child_count() != 1 || right.named_child_count() != 1 {
-                return None;
-            }
-            let value = literal(right.named_child(0)?)?;
-            Some(Binding {
-                name: node::text(left.named_child(0)?, b).to_string(),
-                value,
-                delete: vec![n],
-                scope: scope_of(n)?,
-                from: n.end_byte(),
-            })
-        }
+        "property_declaration" => kotlin_val(n, src.as_bytes()),
+        "short_var_declaration" => go_short_var(n, src.as_bytes()),
         "expression_statement" | "assignment" if matches!(lang, Lang::Python | Lang::Ruby) => {
-            let a = if n.kind() == "assignment" {
-                n
-            } else {
-                n.named_child(0).filter(|a| a.kind() == "assignment")?
-            };
-            let stmt = if n.kind() == "assignment" && lang == Lang::Python {
-                return None;
-            } else {
-                n
-            };
-            let left = a.child_by_field_name("left")?;
-            if left.kind() != "identifier" {
-                return None;
-            }
-            let value = literal(a.child_by_field_name("right")?)?;
-            let name = node::text(left, b).to_string();
-            let scope = scope_of(stmt)?;
-            // Only assigned once in its scope.
-            let assigned = count_assignments(scope, &name, src);
-            if assigned != 1 {
-                return None;
-            }
-            Some(Binding {
-                name,
-                value,
-                delete: vec![stmt],
-                scope,
-                from: stmt.end_byte(),
-            })
+            script_assignment(lang, n, src)
         }
         _ => None,
     }
+}
+
+/// The text of `v` if it is a literal.
+fn literal(v: Node<'_>, b: &[u8]) -> Option<String> {
+    constant::value(v, b)
+        .is_some()
+        .then(|| node::text(v, b).to_string())
+}
+
+/// A binding whose statement `n` is deleted whole, in scope from its end.
+fn statement_binding<'t>(n: Node<'t>, name: String, value: String) -> Option<Binding<'t>> {
+    Some(Binding {
+        name,
+        value,
+        delete: vec![n],
+        scope: n.parent()?,
+        from: n.end_byte(),
+    })
+}
+
+/// `const NAME = literal;` (JavaScript, TypeScript, Java): one declarator only. A
+/// JavaScript `var` is function-scoped and hoisted, so its scope is not its block.
+fn declaration<'t>(lang: Lang, n: Node<'t>, b: &[u8]) -> Option<Binding<'t>> {
+    let mut c = n.walk();
+    let decls: Vec<Node<'_>> = n
+        .named_children(&mut c)
+        .filter(|d| d.kind() == "variable_declarator")
+        .collect();
+    if decls.len() != 1 {
+        return None;
+    }
+    let d = decls[0];
+    let name = d.child_by_field_name("name")?;
+    if !node::is_identifier(name.kind()) {
+        return None;
+    }
+    let value = literal(d.child_by_field_name("value")?, b)?;
+    if n.kind() == "variable_declaration" && lang.is_js() && node::text(n, b).starts_with("var") {
+        return None;
+    }
+    statement_binding(n, node::text(name, b).to_string(), value)
+}
+
+/// Kotlin `val NAME = literal` (a `var` can be reassigned).
+fn kotlin_val<'t>(n: Node<'t>, b: &[u8]) -> Option<Binding<'t>> {
+    let t = node::text(n, b);
+    if !t.trim_start().starts_with("val") && !t.contains(" val ") {
+        return None;
+    }
+    let mut c = n.walk();
+    let kids: Vec<Node<'_>> = n.named_children(&mut c).collect();
+    let name = kids.iter().find(|k| k.kind() == "variable_declaration")?;
+    let name = name.named_child(0)?;
+    let value = literal(*kids.last()?, b)?;
+    statement_binding(n, node::text(name, b).to_string(), value)
+}
+
+/// Go `name := literal`, one name only.
+fn go_short_var<'t>(n: Node<'t>, b: &[u8]) -> Option<Binding<'t>> {
+    let left = n.child_by_field_name("left")?;
+    let right = n.child_by_field_name("right")?;
+    if left.named_child_count() != 1 || right.named_child_count() != 1 {
+        return None;
+    }
+    let value = literal(right.named_child(0)?, b)?;
+    statement_binding(n, node::text(left.named_child(0)?, b).to_string(), value)
+}
+
+/// Python or Ruby `name = literal`: these have no declarations, so the name must be
+/// assigned only once in its scope.
+fn script_assignment<'t>(lang: Lang, n: Node<'t>, src: &str) -> Option<Binding<'t>> {
+    let b = src.as_bytes();
+    let a = if n.kind() == "assignment" {
+        n
+    } else {
+        n.named_child(0).filter(|a| a.kind() == "assignment")?
+    };
+    let stmt = if n.kind() == "assignment" && lang == Lang::Python {
+        return None;
+    } else {
+        n
+    };
+    let left = a.child_by_field_name("left")?;
+    if left.kind() != "identifier" {
+        return None;
+    }
+    let value = literal(a.child_by_field_name("right")?, b)?;
+    let name = node::text(left, b).to_string();
+    let scope = stmt.parent()?;
+    // Only assigned once in its scope.
+    let assigned = count_assignments(scope, &name, src);
+    if assigned != 1 {
+        return None;
+    }
+    Some(Binding {
+        name,
+        value,
+        delete: vec![stmt],
+        scope,
+        from: stmt.end_byte(),
+    })
 }
 
 fn count_assignments(scope: Node<'_>, name: &str, src: &str) -> usize {
@@ -278,9 +287,7 @@ fn field<'t>(n: Node<'t>, src: &str) -> Option<Binding<'t>> {
     let name = node::text(d.child_by_field_name("name")?, b).to_string();
     let class = n.parent()?;
     if let Some(v) = d.child_by_field_name("value") {
-        let value = constant::value(v, b)
-            .is_some()
-            .then(|| node::text(v, b).to_string())?;
+        let value = literal(v, b)?;
         return Some(Binding {
             name,
             value,

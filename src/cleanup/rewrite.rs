@@ -59,14 +59,52 @@ pub fn rewrite(job: &Job<'_>, src: &str) -> Option<Outcome> {
         })
         .collect();
     let mut out = Outcome::default();
+    let (mut splices, pending) = reference_edits(job, &tree, src, &inputs, &mut out);
+    splices.extend(handles(job, &tree, src, &inputs));
+    let (current, kept) = text::apply(src, splices);
+    drop_handled(&mut out, &pending, &kept);
+    let mut history = History {
+        original: src,
+        rounds: Vec::new(),
+    };
+    record(&mut out.edits, &mut history, src, &kept);
+    let mut current = simplify(
+        job,
+        current,
+        new_ranges(&kept),
+        &mut out.edits,
+        &mut history,
+    );
+    if let Some(t) = syntax::parse(job.lang, current.as_bytes()) {
+        let unused = imports::unused(job.lang, &tree, src, &t, &current);
+        if !unused.is_empty() {
+            let (next, kept) = text::apply(&current, unused);
+            record(&mut out.edits, &mut history, &current, &kept);
+            current = next;
+        }
+    }
+    out.text = current;
+    out.review.sort();
+    out.review.dedup();
+    Some(out)
+}
+
+/// The edit of each reference, or its review item in `out`. Also returns where each
+/// review item is (and its spelling), to drop those an edit took care of.
+fn reference_edits(
+    job: &Job<'_>,
+    tree: &tree_sitter::Tree,
+    src: &str,
+    inputs: &[RoleInput],
+    out: &mut Outcome,
+) -> (Vec<Splice>, Vec<(usize, String)>) {
     let mut splices = Vec::new();
-    // Where each review item is, to drop those an edit (a handle's) took care of.
     let mut pending: Vec<(usize, String)> = Vec::new();
-    for r in &inputs {
-        let site = roles::site(job.lang, &tree, src.as_bytes(), *r, job.calls, &inputs);
+    for r in inputs {
+        let site = roles::site(job.lang, tree, src.as_bytes(), *r, job.calls, inputs);
         let line = line_of(src, r.start);
         let spelled = &src[r.start..r.end];
-        match edit_for(job, &tree, src, site, spelled) {
+        match edit_for(job, tree, src, site, spelled) {
             Ok(Some(s)) => splices.push(s),
             Ok(None) => {}
             Err(reason) => {
@@ -84,8 +122,12 @@ pub fn rewrite(job: &Job<'_>, src: &str) -> Option<Outcome> {
             }
         }
     }
-    splices.extend(handles(job, &tree, src, &inputs));
-    let (mut current, kept) = text::apply(src, splices);
+    (splices, pending)
+}
+
+/// Drops the review items (and unresolved spellings) inside a kept splice: a
+/// handle's edit took care of them.
+fn drop_handled(out: &mut Outcome, pending: &[(usize, String)], kept: &[Splice]) {
     let handled = |at: usize| kept.iter().any(|k| k.start <= at && at < k.end);
     let mut keep_review = pending.iter().map(|(at, _)| !handled(*at));
     out.review.retain(|_| keep_review.next().unwrap_or(true));
@@ -94,12 +136,17 @@ pub fn rewrite(job: &Job<'_>, src: &str) -> Option<Outcome> {
         .filter(|(at, s)| !handled(*at) && out.unresolved.contains(s))
         .map(|(_, s)| s.clone())
         .collect();
-    let mut history = History {
-        original: src,
-        rounds: Vec::new(),
-    };
-    record(&mut out.edits, &mut history, src, &kept);
-    let mut touched: Vec<(usize, usize)> = new_ranges(&kept);
+}
+
+/// Simplifies the touched code round after round (inlining a variable when nothing
+/// else is left) until nothing changes, recording every round's edits.
+fn simplify(
+    job: &Job<'_>,
+    mut current: String,
+    mut touched: Vec<(usize, usize)>,
+    edits: &mut Vec<Edit>,
+    history: &mut History<'_>,
+) -> String {
     for _ in 0..MAX_ROUNDS {
         let Some(t) = syntax::parse(job.lang, current.as_bytes()) else {
             break;
@@ -112,22 +159,11 @@ pub fn rewrite(job: &Job<'_>, src: &str) -> Option<Outcome> {
             break;
         }
         let (next, kept) = text::apply(&current, cands);
-        record(&mut out.edits, &mut history, &current, &kept);
+        record(edits, history, &current, &kept);
         touched = remap(&touched, &kept);
         current = next;
     }
-    if let Some(t) = syntax::parse(job.lang, current.as_bytes()) {
-        let unused = imports::unused(job.lang, &tree, src, &t, &current);
-        if !unused.is_empty() {
-            let (next, kept) = text::apply(&current, unused);
-            record(&mut out.edits, &mut history, &current, &kept);
-            current = next;
-        }
-    }
-    out.text = current;
-    out.review.sort();
-    out.review.dedup();
-    Some(out)
+    current
 }
 
 /// Byte ranges of whole-token occurrences of the spellings (longest first at a place).
@@ -694,86 +730,11 @@ fn simplifications(
     touched: &[(usize, usize)],
 ) -> Vec<Splice> {
     let mut cands: Vec<Splice> = Vec::new();
-    let b = src.as_bytes();
     visit(root, &mut |n| {
         if !is_touched(n, touched) {
             return;
         }
-        let k = n.kind();
-        let s = if constant::is_binary(k) {
-            constant::fold_binary(job.lang, n, b, in_condition(n)).map(|f| match f {
-                Fold::Literal(t) => Splice {
-                    start: n.start_byte(),
-                    end: n.end_byte(),
-                    with: t,
-                    rule: "boolean",
-                },
-                Fold::Operand(i) => {
-                    let o = n
-                        .child_by_field_name(if i == 0 { "left" } else { "right" })
-                        .or_else(|| n.named_child(i as u32))
-                        .unwrap_or(n);
-                    Splice {
-                        start: n.start_byte(),
-                        end: n.end_byte(),
-                        with: node::text(o, b).to_string(),
-                        rule: "boolean",
-                    }
-                }
-            })
-        } else if matches!(
-            k,
-            "unary_expression" | "not_operator" | "unary" | "prefix_expression"
-        ) {
-            match constant::value(n, b) {
-                Some(constant::Const::Bool(v)) => Some(Splice {
-                    start: n.start_byte(),
-                    end: n.end_byte(),
-                    with: job.lang.bool_literal(v).to_string(),
-                    rule: "boolean",
-                }),
-                _ => None,
-            }
-        } else if k == "parenthesized_expression"
-            && n.parent().is_some_and(|p| {
-                p.child_by_field_name("condition")
-                    .is_none_or(|c| c.id() != n.id())
-            })
-            && n.named_child(0)
-                .is_some_and(|c| constant::value(c, b).is_some() && c.child_count() == 0)
-        {
-            n.named_child(0).map(|c| Splice {
-                start: n.start_byte(),
-                end: n.end_byte(),
-                with: node::text(c, b).to_string(),
-                rule: "boolean",
-            })
-        } else if matches!(
-            k,
-            "ternary_expression" | "conditional_expression" | "conditional"
-        ) {
-            branch::resolve_ternary(n, src)
-        } else if matches!(k, "if_statement" | "if" | "unless")
-            || (k == "if_expression"
-                && n.parent()
-                    .is_some_and(|p| !p.kind().contains("declaration") && p.kind() != "assignment"))
-        {
-            branch::resolve_if(job.lang, n, src)
-        } else if matches!(k, "elif_clause" | "elsif") {
-            branch::resolve_elif(job.lang, n, src)
-        } else if matches!(
-            k,
-            "switch_expression" | "switch_statement" | "expression_switch_statement"
-        ) {
-            branch::resolve_switch(n, src)
-        } else if matches!(k, "if_modifier" | "unless_modifier") {
-            branch::resolve_modifier(n, src)
-        } else if k == "if_expression" {
-            branch::resolve_ternary_kotlin(n, src)
-        } else {
-            None
-        };
-        if let Some(s) = s {
+        if let Some(s) = simplification(job, n, src) {
             cands.push(s);
         }
     });
@@ -790,6 +751,96 @@ fn simplifications(
         picked.push(c);
     }
     picked
+}
+
+/// The simplification of one node, if its kind has one and it applies.
+fn simplification(job: &Job<'_>, n: Node<'_>, src: &str) -> Option<Splice> {
+    let b = src.as_bytes();
+    let k = n.kind();
+    if constant::is_binary(k) {
+        fold_binary(job, n, b)
+    } else if matches!(
+        k,
+        "unary_expression" | "not_operator" | "unary" | "prefix_expression"
+    ) {
+        match constant::value(n, b) {
+            Some(constant::Const::Bool(v)) => Some(Splice {
+                start: n.start_byte(),
+                end: n.end_byte(),
+                with: job.lang.bool_literal(v).to_string(),
+                rule: "boolean",
+            }),
+            _ => None,
+        }
+    } else if k == "parenthesized_expression" {
+        unwrap_literal(n, b)
+    } else if matches!(
+        k,
+        "ternary_expression" | "conditional_expression" | "conditional"
+    ) {
+        branch::resolve_ternary(n, src)
+    } else if matches!(k, "if_statement" | "if" | "unless")
+        || (k == "if_expression"
+            && n.parent()
+                .is_some_and(|p| !p.kind().contains("declaration") && p.kind() != "assignment"))
+    {
+        branch::resolve_if(job.lang, n, src)
+    } else if matches!(k, "elif_clause" | "elsif") {
+        branch::resolve_elif(job.lang, n, src)
+    } else if matches!(
+        k,
+        "switch_expression" | "switch_statement" | "expression_switch_statement"
+    ) {
+        branch::resolve_switch(n, src)
+    } else if matches!(k, "if_modifier" | "unless_modifier") {
+        branch::resolve_modifier(n, src)
+    } else if k == "if_expression" {
+        // A Kotlin `if` whose value is used: an expression, like a ternary.
+        branch::resolve_ternary_kotlin(n, src)
+    } else {
+        None
+    }
+}
+
+/// A binary operation on constants folded to a literal or to one of its operands.
+fn fold_binary(job: &Job<'_>, n: Node<'_>, b: &[u8]) -> Option<Splice> {
+    let with = match constant::fold_binary(job.lang, n, b, in_condition(n))? {
+        Fold::Literal(t) => t,
+        Fold::Operand(i) => {
+            let o = n
+                .child_by_field_name(if i == 0 { "left" } else { "right" })
+                .or_else(|| n.named_child(i as u32))
+                .unwrap_or(n);
+            node::text(o, b).to_string()
+        }
+    };
+    Some(Splice {
+        start: n.start_byte(),
+        end: n.end_byte(),
+        with,
+        rule: "boolean",
+    })
+}
+
+/// `(literal)` → `literal`, except as a condition, whose parentheses the syntax needs.
+fn unwrap_literal(n: Node<'_>, b: &[u8]) -> Option<Splice> {
+    let is_condition = n.parent().is_none_or(|p| {
+        p.child_by_field_name("condition")
+            .is_some_and(|c| c.id() == n.id())
+    });
+    if is_condition {
+        return None;
+    }
+    let c = n.named_child(0)?;
+    if constant::value(c, b).is_none() || c.child_count() != 0 {
+        return None;
+    }
+    Some(Splice {
+        start: n.start_byte(),
+        end: n.end_byte(),
+        with: node::text(c, b).to_string(),
+        rule: "boolean",
+    })
 }
 
 /// The splices inlining one touched variable bound to a literal.

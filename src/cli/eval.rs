@@ -117,27 +117,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<Outcome> {
 /// `--contexts-file`: streams results (jsonl, or a JSON document) or prints the
 /// summary.
 fn batch(ctx: &Ctx, args: &Args, engine: &Engine, prepared: &[Prepared]) -> Result<Outcome> {
-    let default = if args.summary {
-        Format::Table
-    } else {
-        Format::Jsonl
-    };
-    let format = ctx.format("eval", args.format, default)?;
-    let mode = match (args.summary, format) {
-        (true, Format::Jsonl) => {
-            return Err(Error::Usage(
-                "--summary prints one report; use --format table, json or markdown".into(),
-            ));
-        }
-        (true, _) => Mode::Summary,
-        (false, Format::Json) => Mode::JsonArray,
-        (false, Format::Jsonl) => Mode::Jsonl,
-        (false, _) => {
-            return Err(Error::Usage(
-                "--contexts-file writes one result per context: use --format jsonl or json, or add --summary".into(),
-            ));
-        }
-    };
+    let (format, mode) = batch_mode(ctx, args)?;
     let path = args.contexts_file.as_deref().unwrap_or("-".as_ref());
     let (display, input): (String, Box<dyn Read>) = if path.as_os_str() == "-" {
         ("<stdin>".into(), Box::new(std::io::stdin().lock()))
@@ -172,33 +152,12 @@ fn batch(ctx: &Ctx, args: &Args, engine: &Engine, prepared: &[Prepared]) -> Resu
         )?;
     }
     let (totals, stop) = batch.run(input, &mut out, &mut on_skip);
-    let error = stop.map(|s| match s {
-        Stop::Read(e) => Error::read(path, e),
-        // Not a read error: `| head` closing stdout ends the run quietly.
-        Stop::Write(e) => Error::Output(e),
-        Stop::Line(bad) => Error::Invalid {
-            file: display.clone(),
-            line: u32::try_from(bad.line).unwrap_or(u32::MAX),
-            column: u32::try_from(bad.column).unwrap_or(u32::MAX),
-            message: format!(
-                "{} (pass --keep-going to skip malformed lines)",
-                bad.message
-            ),
-        },
-    });
+    let error = stop.map(|s| stop_error(s, path, &display));
     match mode {
         // Even when the batch stopped, the document stays valid JSON: the results so
         // far, then the error.
         Mode::JsonArray => {
-            let tail = match &error {
-                Some(e) => format!(
-                    "\n  ],\n  \"error\": {}\n}}\n",
-                    serde_json::to_string(&e.to_string()).unwrap_or_else(|_| "null".into())
-                ),
-                None if totals.contexts > 0 => "\n  ]\n}\n".to_string(),
-                None => "]\n}\n".to_string(),
-            };
-            out.write_all(tail.as_bytes())?;
+            out.write_all(json_array_tail(error.as_ref(), totals.contexts > 0).as_bytes())?
         }
         Mode::Summary if error.is_none() => {
             let report = Rollout::new(prepared, &totals);
@@ -217,4 +176,61 @@ fn batch(ctx: &Ctx, args: &Args, engine: &Engine, prepared: &[Prepared]) -> Resu
         ));
     }
     Ok(Outcome::Success)
+}
+
+/// The output format and batch mode `--summary` and `--format` ask for, refusing
+/// the combinations that cannot work on a stream of results.
+fn batch_mode(ctx: &Ctx, args: &Args) -> Result<(Format, Mode)> {
+    let default = if args.summary {
+        Format::Table
+    } else {
+        Format::Jsonl
+    };
+    let format = ctx.format("eval", args.format, default)?;
+    let mode = match (args.summary, format) {
+        (true, Format::Jsonl) => {
+            return Err(Error::Usage(
+                "--summary prints one report; use --format table, json or markdown".into(),
+            ));
+        }
+        (true, _) => Mode::Summary,
+        (false, Format::Json) => Mode::JsonArray,
+        (false, Format::Jsonl) => Mode::Jsonl,
+        (false, _) => {
+            return Err(Error::Usage(
+                "--contexts-file writes one result per context: use --format jsonl or json, or add --summary".into(),
+            ));
+        }
+    };
+    Ok((format, mode))
+}
+
+/// The error a stopped batch ends with.
+fn stop_error(stop: Stop, path: &std::path::Path, display: &str) -> Error {
+    match stop {
+        Stop::Read(e) => Error::read(path, e),
+        // Not a read error: `| head` closing stdout ends the run quietly.
+        Stop::Write(e) => Error::Output(e),
+        Stop::Line(bad) => Error::Invalid {
+            file: display.to_string(),
+            line: u32::try_from(bad.line).unwrap_or(u32::MAX),
+            column: u32::try_from(bad.column).unwrap_or(u32::MAX),
+            message: format!(
+                "{} (pass --keep-going to skip malformed lines)",
+                bad.message
+            ),
+        },
+    }
+}
+
+/// What closes the JSON document after the results: the error, if the batch stopped.
+fn json_array_tail(error: Option<&Error>, any_results: bool) -> String {
+    match error {
+        Some(e) => format!(
+            "\n  ],\n  \"error\": {}\n}}\n",
+            serde_json::to_string(&e.to_string()).unwrap_or_else(|_| "null".into())
+        ),
+        None if any_results => "\n  ]\n}\n".to_string(),
+        None => "]\n}\n".to_string(),
+    }
 }

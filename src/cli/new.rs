@@ -9,7 +9,7 @@ use flagctl::error::{Error, Result};
 use flagctl::model::decode::valid_key;
 use flagctl::model::duration::{parse_date, parse_days};
 use flagctl::model::edit::{Change, NewFlag, plan_new};
-use flagctl::model::{FlagType, Lifetimes};
+use flagctl::model::{FlagType, Lifetimes, Loaded};
 use std::io::Write;
 
 /// `flagctl new`.
@@ -52,24 +52,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<Outcome> {
     }
     let editing = edit::load_for_edit(ctx, args.dry_run)?;
     let loaded = &editing.loaded;
-    if let Some(existing) = loaded.file.flag(key) {
-        return Err(Error::Invalid {
-            file: loaded.display.clone(),
-            line: existing.pos.line,
-            column: existing.pos.column,
-            message: format!("flag `{key}` already exists; choose another key, or edit this one"),
-        });
-    }
-    // `checkout_v2` next to `checkout-v2` is legal, but the scanner's generated aliases
-    // would make their code references indistinguishable.
-    if let Some(twin) = loaded.file.flags.iter().find(|f| fold(&f.key) == fold(key)) {
-        ctx.note(
-            &format!(
-                "warning: `{key}` differs from the existing flag `{}` only in case or separators; their code references will be hard to tell apart",
-                twin.key
-            ),
-        );
-    }
+    check_new_key(ctx, loaded, key)?;
     let flag = NewFlag {
         key: key.to_string(),
         description: args
@@ -97,8 +80,45 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<Outcome> {
         args.dry_run,
         args.force,
     )?;
+    report_added(ctx, args, loaded, &edited, &flag)?;
+    Ok(Outcome::Success)
+}
+
+/// Refuses a key the file already has, and warns about one that differs from an
+/// existing key only in case or separators.
+fn check_new_key(ctx: &Ctx, loaded: &Loaded, key: &str) -> Result<()> {
+    if let Some(existing) = loaded.file.flag(key) {
+        return Err(Error::Invalid {
+            file: loaded.display.clone(),
+            line: existing.pos.line,
+            column: existing.pos.column,
+            message: format!("flag `{key}` already exists; choose another key, or edit this one"),
+        });
+    }
+    // `checkout_v2` next to `checkout-v2` is legal, but the scanner's generated aliases
+    // would make their code references indistinguishable.
+    if let Some(twin) = loaded.file.flags.iter().find(|f| fold(&f.key) == fold(key)) {
+        ctx.note(
+            &format!(
+                "warning: `{key}` differs from the existing flag `{}` only in case or separators; their code references will be hard to tell apart",
+                twin.key
+            ),
+        );
+    }
+    Ok(())
+}
+
+/// The new flag's warnings, then (unless a dry run or quiet) where it was added.
+fn report_added(
+    ctx: &Ctx,
+    args: &Args,
+    loaded: &Loaded,
+    edited: &Loaded,
+    flag: &NewFlag,
+) -> Result<()> {
+    let key = flag.key.as_str();
     let Some(added) = edited.file.flag(key) else {
-        return Ok(Outcome::Success);
+        return Ok(());
     };
     // Warnings about the new flag (no description) are worth saying once, now.
     for d in edited.diagnostics.iter().filter(|d| {
@@ -113,12 +133,12 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<Outcome> {
         let mut out = stdout();
         writeln!(
             out,
-            "added {flag_type} flag `{key}` to {} at line {} (owner {owner}, {expires})",
-            loaded.display, added.pos.line
+            "added {} flag `{key}` to {} at line {} (owner {}, {expires})",
+            flag.flag_type, loaded.display, added.pos.line, flag.owner
         )?;
         out.flush()?;
     }
-    Ok(Outcome::Success)
+    Ok(())
 }
 
 /// The expiry date: `--expires` as a date or a time from today; else, for temporary

@@ -91,6 +91,16 @@ pub fn decode_spec(
     (out, dec.diagnostics)
 }
 
+/// One test being decoded: what its fields are checked against, and where
+/// problems go. Shared by the per-field decoders so each stays one concern.
+struct CaseDecoder<'a, 'd> {
+    /// "test N", the prefix of every message about this test.
+    what: String,
+    flags: &'a FlagsFile,
+    contexts: Option<&'a NamedContexts>,
+    dec: &'d mut Decoder,
+}
+
 fn decode_case(
     item: &Node,
     index: usize,
@@ -104,6 +114,12 @@ fn decode_case(
         return None;
     }
     let errors_before = dec.diagnostics.len();
+    let mut cx = CaseDecoder {
+        what,
+        flags,
+        contexts,
+        dec,
+    };
     let mut case = TestCase {
         name: String::new(),
         pos: item.pos,
@@ -116,141 +132,209 @@ fn decode_case(
         reason: None,
         variant: None,
     };
-    let mut has_flag = false;
-    for (field, _, v) in dec.fields(item, &what, &[TEST_FIELDS]) {
-        let field_what = format!("{what} `{field}`");
-        match field {
-            "name" => case.name = dec.string(v, &field_what).map(|s| s.value).unwrap_or_default(),
-            "flag" => {
-                let Some(key) = dec.string(v, &field_what) else {
-                    continue;
-                };
-                has_flag = true;
-                if flags.flag(&key.value).is_none() {
-                    let hint = did_you_mean(&key.value, flags.flags.iter().map(|f| f.key.as_str()));
-                    dec.error(
-                        key.span(),
-                        Code::UndefinedFlag,
-                        format!("{what} uses flag `{}`, which flags.yaml does not define{hint}", key.value),
-                    );
+    let has_flag = cx.fields(item, &mut case);
+    cx.check_complete(item, &case, has_flag);
+    cx.check_variant(&case);
+    if case.name.is_empty() {
+        case.name = format!("{} (line {})", case.flag.value, item.pos.line);
+    }
+    (cx.dec.diagnostics.len() == errors_before).then_some(case)
+}
+
+impl CaseDecoder<'_, '_> {
+    /// Decodes every field of the test into `case`; true when it has a usable `flag`.
+    fn fields(&mut self, item: &Node, case: &mut TestCase) -> bool {
+        let mut has_flag = false;
+        let what = self.what.clone();
+        for (field, _, v) in self.dec.fields(item, &what, &[TEST_FIELDS]) {
+            let field_what = format!("{what} `{field}`");
+            match field {
+                "name" => {
+                    case.name = self
+                        .dec
+                        .string(v, &field_what)
+                        .map(|s| s.value)
+                        .unwrap_or_default()
                 }
-                case.flag = key;
-            }
-            "context" => match &v.kind {
-                Kind::Map(_) | Kind::Null => {
-                    if let Value::Object(m) = v.to_json() {
-                        case.context = m;
+                "flag" => {
+                    if let Some(key) = self.flag(v, &field_what) {
+                        has_flag = true;
+                        case.flag = key;
                     }
                 }
-                Kind::Str(name) => match contexts {
-                    Some(named) => match named.get(name) {
-                        Some(ctx) => {
-                            case.context = ctx.clone();
-                            case.context_name = Some(name.clone());
-                        }
-                        None => {
-                            let hint = did_you_mean(name, named.names());
-                            dec.error(
-                                v.span(),
-                                Code::UnknownContext,
-                                format!("{what} uses context `{name}`, which the contexts file does not define{hint}"),
-                            );
-                        }
-                    },
-                    None => dec.error(
+                "context" => self.context(v, &field_what, case),
+                "env" => {
+                    if let Some(env) = self.env(v, &field_what) {
+                        case.env = Some(env);
+                    }
+                }
+                "bucket" => match v.kind {
+                    Kind::Int(b) if (1..=100).contains(&b) => {
+                        case.bucket = Some(Sp::of(b as u8, v))
+                    }
+                    _ => self.dec.error(
                         v.span(),
-                        Code::UnknownContext,
-                        format!("{what} uses the named context `{name}` but there is no contexts file; create fixtures/contexts.yaml or set settings.contexts"),
+                        Code::InvalidBucket,
+                        format!(
+                            "{field_what} must be a whole number from 1 to 100, not {}",
+                            describe(v)
+                        ),
                     ),
                 },
-                _ => dec.wrong_type(v, &field_what, "a context name or a mapping of attributes"),
-            },
-            "env" => {
-                let Some(env) = dec.string(v, &field_what) else {
-                    continue;
-                };
-                if let Some(allowed) = &flags.settings.environments {
-                    if !allowed.iter().any(|a| a.value == env.value) {
-                        let names: Vec<&str> = allowed.iter().map(|a| a.value.as_str()).collect();
-                        let hint = did_you_mean(&env.value, names.iter().copied());
-                        dec.error(
-                            env.span(),
-                            Code::UnknownEnvironment,
-                            format!(
-                                "{what} uses environment `{}`, which is not in settings.environments ({}){hint}",
-                                env.value,
-                                names.join(", ")
-                            ),
-                        );
+                "expect" => case.expect = self.dec.value(v, &field_what),
+                "reason" => {
+                    if let Some(reason) = self.reason(v, &field_what) {
+                        case.reason = Some(reason);
                     }
                 }
-                case.env = Some(env);
-            }
-            "bucket" => match v.kind {
-                Kind::Int(b) if (1..=100).contains(&b) => case.bucket = Some(Sp::of(b as u8, v)),
-                _ => dec.error(
-                    v.span(),
-                    Code::InvalidBucket,
-                    format!("{field_what} must be a whole number from 1 to 100, not {}", describe(v)),
-                ),
-            },
-            "expect" => case.expect = dec.value(v, &field_what),
-            "reason" => {
-                let Some(text) = dec.string(v, &field_what) else {
-                    continue;
-                };
-                match Reason::parse(&text.value) {
-                    Some(r) => case.reason = Some(text.with_value(r)),
-                    None => {
-                        let hint = did_you_mean(&text.value, Reason::ALL.iter().map(|(n, _)| *n));
-                        let all: Vec<&str> = Reason::ALL.iter().map(|(n, _)| *n).collect();
-                        dec.error(
-                            text.span(),
-                            Code::UnknownReason,
-                            if hint.is_empty() {
-                                format!("{what}: unknown reason `{}`; use one of {}", text.value, all.join(", "))
-                            } else {
-                                format!("{what}: unknown reason `{}`{hint}", text.value)
-                            },
-                        );
+                _ => {
+                    // variant
+                    if matches!(v.kind, Kind::Null) {
+                        case.variant = Some(Sp::of(None, v));
+                    } else if let Some(name) = self.dec.string(v, &field_what) {
+                        case.variant = Some(name.with_value(Some(name.value.clone())));
                     }
-                }
-            }
-            _ => {
-                // variant
-                if matches!(v.kind, Kind::Null) {
-                    case.variant = Some(Sp::of(None, v));
-                } else if let Some(name) = dec.string(v, &field_what) {
-                    case.variant = Some(name.with_value(Some(name.value.clone())));
                 }
             }
         }
+        has_flag
     }
-    if !has_flag {
-        dec.error(
-            item.span(),
-            Code::MissingField,
-            format!("{what} has no `flag`; add `flag: KEY`"),
+
+    /// `flag`: the key, with an error (but still returned) when flags.yaml lacks it.
+    fn flag(&mut self, v: &Node, field_what: &str) -> Option<Sp<String>> {
+        let key = self.dec.string(v, &field_what)?;
+        let flags = self.flags;
+        if flags.flag(&key.value).is_none() {
+            let hint = did_you_mean(&key.value, flags.flags.iter().map(|f| f.key.as_str()));
+            self.dec.error(
+                key.span(),
+                Code::UndefinedFlag,
+                format!(
+                    "{} uses flag `{}`, which flags.yaml does not define{hint}",
+                    self.what, key.value
+                ),
+            );
+        }
+        Some(key)
+    }
+
+    /// `context`: inline attributes, or the name of one in the contexts file.
+    fn context(&mut self, v: &Node, field_what: &str, case: &mut TestCase) {
+        let what = &self.what;
+        match &v.kind {
+            Kind::Map(_) | Kind::Null => {
+                if let Value::Object(m) = v.to_json() {
+                    case.context = m;
+                }
+            }
+            Kind::Str(name) => match self.contexts {
+                Some(named) => match named.get(name) {
+                    Some(ctx) => {
+                        case.context = ctx.clone();
+                        case.context_name = Some(name.clone());
+                    }
+                    None => {
+                        let hint = did_you_mean(name, named.names());
+                        self.dec.error(
+                            v.span(),
+                            Code::UnknownContext,
+                            format!("{what} uses context `{name}`, which the contexts file does not define{hint}"),
+                        );
+                    }
+                },
+                None => self.dec.error(
+                    v.span(),
+                    Code::UnknownContext,
+                    format!("{what} uses the named context `{name}` but there is no contexts file; create fixtures/contexts.yaml or set settings.contexts"),
+                ),
+            },
+            _ => self.dec.wrong_type(v, &field_what, "a context name or a mapping of attributes"),
+        }
+    }
+
+    /// `env`: the environment, with an error (but still returned) when
+    /// settings.environments lists others only.
+    fn env(&mut self, v: &Node, field_what: &str) -> Option<Sp<String>> {
+        let env = self.dec.string(v, &field_what)?;
+        if let Some(allowed) = &self.flags.settings.environments {
+            if !allowed.iter().any(|a| a.value == env.value) {
+                let names: Vec<&str> = allowed.iter().map(|a| a.value.as_str()).collect();
+                let hint = did_you_mean(&env.value, names.iter().copied());
+                self.dec.error(
+                    env.span(),
+                    Code::UnknownEnvironment,
+                    format!(
+                        "{} uses environment `{}`, which is not in settings.environments ({}){hint}",
+                        self.what,
+                        env.value,
+                        names.join(", ")
+                    ),
+                );
+            }
+        }
+        Some(env)
+    }
+
+    /// `reason`: one of the evaluation reasons by name.
+    fn reason(&mut self, v: &Node, field_what: &str) -> Option<Sp<Reason>> {
+        let text = self.dec.string(v, &field_what)?;
+        if let Some(r) = Reason::parse(&text.value) {
+            return Some(text.with_value(r));
+        }
+        let hint = did_you_mean(&text.value, Reason::ALL.iter().map(|(n, _)| *n));
+        let all: Vec<&str> = Reason::ALL.iter().map(|(n, _)| *n).collect();
+        let what = &self.what;
+        self.dec.error(
+            text.span(),
+            Code::UnknownReason,
+            if hint.is_empty() {
+                format!(
+                    "{what}: unknown reason `{}`; use one of {}",
+                    text.value,
+                    all.join(", ")
+                )
+            } else {
+                format!("{what}: unknown reason `{}`{hint}", text.value)
+            },
         );
+        None
     }
-    if case.expect.is_none() && case.reason.is_none() && case.variant.is_none() {
-        dec.error(
-            item.span(),
-            Code::MissingField,
-            format!(
-                "{what} checks nothing; add `expect:` (and optionally `reason:` or `variant:`)"
-            ),
-        );
+
+    /// A test needs a flag and something to compare.
+    fn check_complete(&mut self, item: &Node, case: &TestCase, has_flag: bool) {
+        let what = &self.what;
+        if !has_flag {
+            self.dec.error(
+                item.span(),
+                Code::MissingField,
+                format!("{what} has no `flag`; add `flag: KEY`"),
+            );
+        }
+        if case.expect.is_none() && case.reason.is_none() && case.variant.is_none() {
+            self.dec.error(
+                item.span(),
+                Code::MissingField,
+                format!(
+                    "{what} checks nothing; add `expect:` (and optionally `reason:` or `variant:`)"
+                ),
+            );
+        }
     }
-    if let (
-        Some(flag),
-        Some(Sp {
-            value: Some(name),
-            pos,
-            ..
-        }),
-    ) = (flags.flag(&case.flag.value), &case.variant)
-    {
+
+    /// An expected variant must be one the flag defines, at top level or in
+    /// any environment; checked after all fields since `flag` may come later.
+    fn check_variant(&mut self, case: &TestCase) {
+        let (
+            Some(flag),
+            Some(Sp {
+                value: Some(name),
+                pos,
+                ..
+            }),
+        ) = (self.flags.flag(&case.flag.value), &case.variant)
+        else {
+            return;
+        };
         let mut known = flag
             .targeting
             .variants
@@ -269,20 +353,16 @@ fn decode_case(
         }
         if !known.contains(&name.as_str()) {
             let hint = did_you_mean(name, known.iter().copied());
-            dec.error(
+            self.dec.error(
                 *pos,
                 Code::UndefinedVariant,
                 format!(
-                    "{what} expects variant `{name}`, which flag `{}` does not define{hint}",
-                    flag.key
+                    "{} expects variant `{name}`, which flag `{}` does not define{hint}",
+                    self.what, flag.key
                 ),
             );
         }
     }
-    if case.name.is_empty() {
-        case.name = format!("{} (line {})", case.flag.value, item.pos.line);
-    }
-    (dec.diagnostics.len() == errors_before).then_some(case)
 }
 
 fn describe(v: &Node) -> String {

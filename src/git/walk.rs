@@ -103,23 +103,15 @@ pub(crate) fn walk(
     path: &str,
     rev: &str,
 ) -> Result<FileCommits, GitError> {
-    let start_tree = start.tree()?;
-    let found = super::link::blob_at(repo, &start_tree, path).map_err(|reason| GitError::Link {
-        path: path.to_string(),
-        rev: rev.to_string(),
-        reason,
-    })?;
-    let Some(start_blob) = found else {
-        return Err(GitError::NotCommitted {
-            path: path.to_string(),
-            rev: rev.to_string(),
-        });
+    let start_blob = start_blob(repo, &start, path, rev)?;
+    let mut revwalk = repo.revwalk()?;
+    revwalk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME)?;
+    revwalk.push(start.id())?;
+    let mut tracks = Tracks {
+        repo,
+        track: HashMap::new(),
     };
-    let mut walk = repo.revwalk()?;
-    walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME)?;
-    walk.push(start.id())?;
-    let mut track: HashMap<Oid, Track> = HashMap::new();
-    track.insert(
+    tracks.track.insert(
         start.id(),
         Track {
             path: Some(Rc::from(path)),
@@ -127,19 +119,14 @@ pub(crate) fn walk(
         },
     );
     let mut changed: Vec<Changed> = Vec::new();
-    for oid in walk {
+    for oid in revwalk {
         let oid = oid?;
-        let Some(t) = track.remove(&oid) else {
+        let Some(t) = tracks.track.remove(&oid) else {
             continue;
         };
         let commit = repo.find_commit(oid)?;
         let Some(path) = t.path else {
-            for p in commit.parent_ids() {
-                track.entry(p).or_insert(Track {
-                    path: None,
-                    blob: None,
-                });
-            }
+            tracks.predates(&commit);
             continue;
         };
         let tree = commit.tree()?;
@@ -149,46 +136,10 @@ pub(crate) fn walk(
         };
         let Some(blob) = blob else {
             // The file is not here: this lineage predates it.
-            for p in commit.parent_ids() {
-                track.entry(p).or_insert(Track {
-                    path: None,
-                    blob: None,
-                });
-            }
+            tracks.predates(&commit);
             continue;
         };
-        let mut parent_blobs: Vec<Option<Oid>> = Vec::new();
-        for parent in commit.parents() {
-            let ptree = parent.tree()?;
-            let (ppath, pblob) = match blob_at(repo, &ptree, &path) {
-                Some(b) => (Some(path.clone()), Some(b)),
-                None => match renamed_from(repo, &ptree, &tree, &path)? {
-                    Some(old) => {
-                        let b = blob_at(repo, &ptree, &old);
-                        (Some(Rc::from(old.as_str())), b)
-                    }
-                    None => (None, None),
-                },
-            };
-            parent_blobs.push(pblob);
-            // A lineage that has the file wins over one that does not.
-            match track.entry(parent.id()) {
-                Entry::Occupied(mut e) => {
-                    if e.get().path.is_none() && ppath.is_some() {
-                        e.insert(Track {
-                            path: ppath,
-                            blob: Some(pblob),
-                        });
-                    }
-                }
-                Entry::Vacant(e) => {
-                    e.insert(Track {
-                        path: ppath,
-                        blob: Some(pblob),
-                    });
-                }
-            }
-        }
+        let parent_blobs = tracks.parents(&commit, &tree, &path)?;
         if parent_blobs.iter().all(|p| *p != Some(blob)) {
             changed.push(Changed {
                 info: info(&commit, &path),
@@ -204,6 +155,87 @@ pub(crate) fn walk(
         changed,
         start_blob,
     })
+}
+
+/// The file's blob at the starting commit, where its absence (or a link that cannot
+/// be followed) is an error rather than the end of a lineage.
+fn start_blob(
+    repo: &Repository,
+    start: &git2::Commit<'_>,
+    path: &str,
+    rev: &str,
+) -> Result<Oid, GitError> {
+    let start_tree = start.tree()?;
+    let found = super::link::blob_at(repo, &start_tree, path).map_err(|reason| GitError::Link {
+        path: path.to_string(),
+        rev: rev.to_string(),
+        reason,
+    })?;
+    found.ok_or_else(|| GitError::NotCommitted {
+        path: path.to_string(),
+        rev: rev.to_string(),
+    })
+}
+
+/// The commits the walk has yet to visit, with where the file is in each.
+struct Tracks<'r> {
+    repo: &'r Repository,
+    track: HashMap<Oid, Track>,
+}
+
+impl Tracks<'_> {
+    /// Marks the parents of `commit` as before the file, unless another child
+    /// already found it there.
+    fn predates(&mut self, commit: &git2::Commit<'_>) {
+        for p in commit.parent_ids() {
+            self.track.entry(p).or_insert(Track {
+                path: None,
+                blob: None,
+            });
+        }
+    }
+
+    /// The file's blob in each parent of `commit` (following a rename), each parent
+    /// tracked with the path the file has there.
+    fn parents(
+        &mut self,
+        commit: &git2::Commit<'_>,
+        tree: &git2::Tree<'_>,
+        path: &Rc<str>,
+    ) -> Result<Vec<Option<Oid>>, GitError> {
+        let repo = self.repo;
+        let mut parent_blobs: Vec<Option<Oid>> = Vec::new();
+        for parent in commit.parents() {
+            let ptree = parent.tree()?;
+            let (ppath, pblob) = match blob_at(repo, &ptree, path) {
+                Some(b) => (Some(path.clone()), Some(b)),
+                None => match renamed_from(repo, &ptree, tree, path)? {
+                    Some(old) => {
+                        let b = blob_at(repo, &ptree, &old);
+                        (Some(Rc::from(old.as_str())), b)
+                    }
+                    None => (None, None),
+                },
+            };
+            parent_blobs.push(pblob);
+            let found = Track {
+                path: ppath,
+                blob: Some(pblob),
+            };
+            // A lineage that has the file wins over one that does not.
+            match self.track.entry(parent.id()) {
+                Entry::Occupied(mut e) => {
+                    if e.get().path.is_none() && found.path.is_some() {
+                        e.insert(found);
+                    }
+                }
+                Entry::Vacant(e) => {
+                    e.insert(found);
+                }
+            }
+        }
+        Ok(parent_blobs)
+    }
 }
 
 fn info(commit: &git2::Commit<'_>, path: &str) -> CommitInfo {

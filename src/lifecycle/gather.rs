@@ -211,35 +211,10 @@ pub fn gate(
     });
     diags.extend(nested.iter().map(Finding::to_diagnostic));
     if let Some(b) = &base {
-        let found = policy::policy(b, &loaded.file, &loaded.display, src.today, refs.as_deref());
-        // A policy violation says more than the generic validation error on the same
-        // spot (`new-flag-without-owner` over `missing-owner`): keep only the former.
-        diags.retain(|d| {
-            !(matches!(
-                d.code,
-                Code::MissingOwner | Code::MissingExpires | Code::ExpiresTooLate
-            ) && found.iter().any(|p| p.file == d.file && p.line == d.line))
-        });
-        diags.extend(found);
+        apply_policy(src, b, refs.as_deref(), &mut diags);
     }
     if let Some(refs) = &refs {
-        // A reference to a flag removed since the base is already reported as
-        // `removed-but-referenced`; it is not also `undefined`.
-        let kept: Vec<CodeRef> = refs
-            .iter()
-            .filter(|r| {
-                !base
-                    .as_ref()
-                    .is_some_and(|b| b.removed(&r.flag, &loaded.file))
-            })
-            .cloned()
-            .collect();
-        diags.extend(
-            super::reference_findings(&loaded.file, &loaded.display, &kept)
-                .iter()
-                .filter(|f| matches!(f.kind, Code::Undefined | Code::Unreferenced))
-                .map(Finding::to_diagnostic),
-        );
+        diags.extend(reference_diagnostics(loaded, base.as_ref(), refs));
     }
     if let Some(usage) = usage {
         diags.extend(
@@ -261,6 +236,41 @@ pub fn gate(
         source: loaded.text.clone(),
     };
     Ok((report, notes))
+}
+
+/// Adds the policy violations of the changes since `base` to `diags`.
+fn apply_policy(src: &Sources, base: &Base, refs: Option<&[CodeRef]>, diags: &mut Vec<Diagnostic>) {
+    let loaded = src.loaded;
+    let found = policy::policy(base, &loaded.file, &loaded.display, src.today, refs);
+    // A policy violation says more than the generic validation error on the same
+    // spot (`new-flag-without-owner` over `missing-owner`): keep only the former.
+    diags.retain(|d| {
+        !(matches!(
+            d.code,
+            Code::MissingOwner | Code::MissingExpires | Code::ExpiresTooLate
+        ) && found.iter().any(|p| p.file == d.file && p.line == d.line))
+    });
+    diags.extend(found);
+}
+
+/// The `undefined` and `unreferenced` findings of the scanned references.
+fn reference_diagnostics(
+    loaded: &Loaded,
+    base: Option<&Base>,
+    refs: &[CodeRef],
+) -> Vec<Diagnostic> {
+    // A reference to a flag removed since the base is already reported as
+    // `removed-but-referenced`; it is not also `undefined`.
+    let kept: Vec<CodeRef> = refs
+        .iter()
+        .filter(|r| !base.is_some_and(|b| b.removed(&r.flag, &loaded.file)))
+        .cloned()
+        .collect();
+    super::reference_findings(&loaded.file, &loaded.display, &kept)
+        .iter()
+        .filter(|f| matches!(f.kind, Code::Undefined | Code::Unreferenced))
+        .map(Finding::to_diagnostic)
+        .collect()
 }
 
 /// Validation diagnostics with `expired` turned into an error, plus `expiring`.

@@ -273,56 +273,7 @@ pub fn decode_when(node: &Node, dec: &mut Decoder, what: &dyn std::fmt::Display)
             );
             continue;
         };
-        let ignore_case = op_entries
-            .iter()
-            .any(|(k, v)| k.as_str() == Some("ignore_case") && v.kind == Kind::Bool(true));
-        let mut ops = Vec::new();
-        let mut seen: HashMap<&str, Pos> = HashMap::new();
-        for (op_key, operand) in op_entries {
-            let name = op_key.as_str().unwrap_or("");
-            if let Some(first) = seen.get(name) {
-                dec.error(
-                    op_key.span(),
-                    Code::DuplicateKey,
-                    format!("{cond_what}: operator `{name}` appears twice (first on line {}); remove one", first.line),
-                );
-                continue;
-            }
-            seen.insert(name, op_key.pos);
-            if name == "ignore_case" {
-                if !matches!(operand.kind, Kind::Bool(_)) {
-                    dec.wrong_type(
-                        operand,
-                        &format!("{cond_what} ignore_case"),
-                        "`true` or `false`",
-                    );
-                }
-                continue;
-            }
-            let Some(&(name, operand_kind)) = OPERATORS.iter().find(|(n, _)| *n == name) else {
-                let shown = op_key.scalar_text().unwrap_or_default();
-                let names = OPERATORS.iter().map(|(n, _)| *n);
-                let hint = did_you_mean(&shown, names.chain(["ignore_case"]));
-                dec.error(
-                    op_key.span(),
-                    Code::UnknownOperator,
-                    format!("unknown operator `{shown}` in {cond_what}{hint}"),
-                );
-                continue;
-            };
-            let here = super::decode::Quoted(&cond_what, name);
-            let arg = decode_operand(operand_kind, operand, ignore_case, dec, &here);
-            if let Some(op) = arg.and_then(|a| build(name, a)) {
-                ops.push(op);
-            }
-        }
-        if ops.is_empty() && !op_entries.is_empty() && seen.keys().all(|n| *n == "ignore_case") {
-            dec.error(
-                ops_node.span(),
-                Code::InvalidOperand,
-                format!("{cond_what} has no operator; add one such as `eq`"),
-            );
-        }
+        let (ops, ignore_case) = decode_ops(ops_node, op_entries, dec, &cond_what);
         first_line.insert(attribute.clone(), key.pos.line);
         out.push(Condition {
             path: attribute.split('.').map(str::to_string).collect(),
@@ -333,6 +284,70 @@ pub fn decode_when(node: &Node, dec: &mut Decoder, what: &dyn std::fmt::Display)
         });
     }
     out
+}
+
+/// The operators of one attribute's condition, and its `ignore_case`.
+fn decode_ops(
+    ops_node: &Node,
+    op_entries: &[(Node, Node)],
+    dec: &mut Decoder,
+    cond_what: &dyn std::fmt::Display,
+) -> (Vec<Operator>, bool) {
+    // Read first: it changes how the operands before it decode.
+    let ignore_case = op_entries
+        .iter()
+        .any(|(k, v)| k.as_str() == Some("ignore_case") && v.kind == Kind::Bool(true));
+    let mut ops = Vec::new();
+    let mut seen: HashMap<&str, Pos> = HashMap::new();
+    for (op_key, operand) in op_entries {
+        let name = op_key.as_str().unwrap_or("");
+        if let Some(first) = seen.get(name) {
+            dec.error(
+                op_key.span(),
+                Code::DuplicateKey,
+                format!(
+                    "{cond_what}: operator `{name}` appears twice (first on line {}); remove one",
+                    first.line
+                ),
+            );
+            continue;
+        }
+        seen.insert(name, op_key.pos);
+        if name == "ignore_case" {
+            if !matches!(operand.kind, Kind::Bool(_)) {
+                dec.wrong_type(
+                    operand,
+                    &format!("{cond_what} ignore_case"),
+                    "`true` or `false`",
+                );
+            }
+            continue;
+        }
+        let Some(&(name, operand_kind)) = OPERATORS.iter().find(|(n, _)| *n == name) else {
+            let shown = op_key.scalar_text().unwrap_or_default();
+            let names = OPERATORS.iter().map(|(n, _)| *n);
+            let hint = did_you_mean(&shown, names.chain(["ignore_case"]));
+            dec.error(
+                op_key.span(),
+                Code::UnknownOperator,
+                format!("unknown operator `{shown}` in {cond_what}{hint}"),
+            );
+            continue;
+        };
+        let here = super::decode::Quoted(cond_what, name);
+        let arg = decode_operand(operand_kind, operand, ignore_case, dec, &here);
+        if let Some(op) = arg.and_then(|a| build(name, a)) {
+            ops.push(op);
+        }
+    }
+    if ops.is_empty() && !op_entries.is_empty() && seen.keys().all(|n| *n == "ignore_case") {
+        dec.error(
+            ops_node.span(),
+            Code::InvalidOperand,
+            format!("{cond_what} has no operator; add one such as `eq`"),
+        );
+    }
+    (ops, ignore_case)
 }
 
 fn bad<T>(dec: &mut Decoder, pos: Pos, message: String) -> Option<T> {
@@ -409,40 +424,9 @@ fn decode_operand(
                 format!("{here} takes a list of strings, numbers or booleans"),
             ),
         },
-        Operand::Strings => match scalars(operand) {
-            Some(values) => Some(Arg::Strings(
-                values
-                    .into_iter()
-                    .map(|v| match v {
-                        Value::String(s) => s,
-                        other => other.to_string(),
-                    })
-                    .map(|s| if ignore_case { s.to_lowercase() } else { s })
-                    .collect(),
-            )),
-            None => bad(
-                dec,
-                pos,
-                format!("{here} takes a string or a list of strings"),
-            ),
-        },
+        Operand::Strings => decode_strings(operand, ignore_case, dec, here).map(Arg::Strings),
         Operand::Regex => decode_regex(operand, ignore_case, dec, here).map(Arg::Regex),
-        Operand::Number => {
-            let n = match &operand.kind {
-                Kind::Int(i) => Some(*i as f64),
-                Kind::Float(f) => Some(*f),
-                Kind::Str(s) => s.trim().parse::<f64>().ok().filter(|f| f.is_finite()),
-                _ => None,
-            };
-            match n {
-                Some(n) => Some(Arg::Number(n)),
-                None => bad(
-                    dec,
-                    pos,
-                    format!("{here} takes a number, not {}", operand.describe()),
-                ),
-            }
-        }
+        Operand::Number => decode_number(operand, dec, here).map(Arg::Number),
         Operand::Instant => match operand.as_str().and_then(parse_instant) {
             Some(t) => Some(Arg::Instant(t)),
             None => bad(
@@ -460,6 +444,49 @@ fn decode_operand(
             _ => bad(dec, pos, format!("{here} takes `true` or `false`")),
         },
     }
+}
+
+/// Strings, or scalars written as strings; lowercased under `ignore_case`.
+fn decode_strings(
+    operand: &Node,
+    ignore_case: bool,
+    dec: &mut Decoder,
+    here: &dyn std::fmt::Display,
+) -> Option<Vec<String>> {
+    match scalars(operand) {
+        Some(values) => Some(
+            values
+                .into_iter()
+                .map(|v| match v {
+                    Value::String(s) => s,
+                    other => other.to_string(),
+                })
+                .map(|s| if ignore_case { s.to_lowercase() } else { s })
+                .collect(),
+        ),
+        None => bad(
+            dec,
+            operand.pos,
+            format!("{here} takes a string or a list of strings"),
+        ),
+    }
+}
+
+/// A finite number, or a string holding one.
+fn decode_number(operand: &Node, dec: &mut Decoder, here: &dyn std::fmt::Display) -> Option<f64> {
+    let n = match &operand.kind {
+        Kind::Int(i) => Some(*i as f64),
+        Kind::Float(f) => Some(*f),
+        Kind::Str(s) => s.trim().parse::<f64>().ok().filter(|f| f.is_finite()),
+        _ => None,
+    };
+    n.or_else(|| {
+        bad(
+            dec,
+            operand.pos,
+            format!("{here} takes a number, not {}", operand.describe()),
+        )
+    })
 }
 
 fn decode_regex(

@@ -431,43 +431,9 @@ fn decode_settings(node: &Node, dec: &mut Decoder) -> Settings {
     for (name, key, value) in dec.fields(node, &"settings", &[fields::SETTINGS]) {
         match name {
             "service" => s.service = dec.string(value, &"settings.service"),
-            "lifetimes" => {
-                for (t, _, v) in dec.fields(value, &"settings.lifetimes", &[fields::LIFETIMES]) {
-                    let Some(text) = dec.string(v, &format!("settings.lifetimes.{t}")) else {
-                        continue;
-                    };
-                    match parse_lifetime(&text.value) {
-                        Ok(days) => match t {
-                            "release" => s.lifetimes.release = days,
-                            "experiment" => s.lifetimes.experiment = days,
-                            "operational" => s.lifetimes.operational = days,
-                            _ => s.lifetimes.permission = days,
-                        },
-                        Err(msg) => dec.error(
-                            text.span(),
-                            Code::InvalidDuration,
-                            format!("settings.lifetimes.{t}: {msg}, or `never`"),
-                        ),
-                    }
-                }
-            }
+            "lifetimes" => decode_lifetimes(value, dec, &mut s.lifetimes),
             "expiry_warning" | "max_expiry" | "launched_after" | "unused_after" => {
-                let Some(text) = dec.string(value, &format!("settings.{name}")) else {
-                    continue;
-                };
-                match parse_days(&text.value) {
-                    Ok(days) => match name {
-                        "expiry_warning" => s.expiry_warning_days = days,
-                        "max_expiry" => s.max_expiry_days = days,
-                        "unused_after" => s.unused_after_days = days,
-                        _ => s.launched_after_days = days,
-                    },
-                    Err(msg) => dec.error(
-                        text.span(),
-                        Code::InvalidDuration,
-                        format!("settings.{name}: {msg}"),
-                    ),
-                }
+                decode_days_setting(name, value, dec, &mut s)
             }
             "constant_min_evaluations" => match value.kind {
                 Kind::Int(n) if n > 0 => s.constant_min_evaluations = n.unsigned_abs(),
@@ -484,32 +450,76 @@ fn decode_settings(node: &Node, dec: &mut Decoder) -> Settings {
             }
             "scan" => decode_scan(value, dec, &mut s.scan),
             "contexts" => s.contexts = dec.string(value, &"settings.contexts"),
-            "cleanup" => {
-                for (name, key, v) in dec.fields(value, &"settings.cleanup", &[fields::CLEANUP]) {
-                    match name {
-                        "calls" => {
-                            let calls = dec.string_list(v, &"settings.cleanup.calls");
-                            for c in &calls {
-                                if c.value.trim().is_empty()
-                                    || c.value.contains(char::is_whitespace)
-                                {
-                                    dec.error(
-                                        c.span(),
-                                        Code::InvalidPattern,
-                                        format!("settings.cleanup.calls: `{}` is not a function or method name (e.g. `isEnabled` or `flags.isEnabled`)", c.value),
-                                    );
-                                }
-                            }
-                            s.cleanup.calls = Some(calls);
-                        }
-                        _ => unreachable_field(dec, key),
-                    }
-                }
-            }
+            "cleanup" => decode_cleanup(value, dec, &mut s.cleanup),
             _ => unreachable_field(dec, key),
         }
     }
     s
+}
+
+/// `settings.lifetimes`: the default lifetime of each flag type.
+fn decode_lifetimes(node: &Node, dec: &mut Decoder, lifetimes: &mut Lifetimes) {
+    for (t, _, v) in dec.fields(node, &"settings.lifetimes", &[fields::LIFETIMES]) {
+        let Some(text) = dec.string(v, &format!("settings.lifetimes.{t}")) else {
+            continue;
+        };
+        match parse_lifetime(&text.value) {
+            Ok(days) => match t {
+                "release" => lifetimes.release = days,
+                "experiment" => lifetimes.experiment = days,
+                "operational" => lifetimes.operational = days,
+                _ => lifetimes.permission = days,
+            },
+            Err(msg) => dec.error(
+                text.span(),
+                Code::InvalidDuration,
+                format!("settings.lifetimes.{t}: {msg}, or `never`"),
+            ),
+        }
+    }
+}
+
+/// One of the settings that is a number of days (`expiry_warning`, `max_expiry`,
+/// `launched_after`, `unused_after`).
+fn decode_days_setting(name: &str, value: &Node, dec: &mut Decoder, s: &mut Settings) {
+    let Some(text) = dec.string(value, &format!("settings.{name}")) else {
+        return;
+    };
+    match parse_days(&text.value) {
+        Ok(days) => match name {
+            "expiry_warning" => s.expiry_warning_days = days,
+            "max_expiry" => s.max_expiry_days = days,
+            "unused_after" => s.unused_after_days = days,
+            _ => s.launched_after_days = days,
+        },
+        Err(msg) => dec.error(
+            text.span(),
+            Code::InvalidDuration,
+            format!("settings.{name}: {msg}"),
+        ),
+    }
+}
+
+/// `settings.cleanup`: the check calls, each a function or method name.
+fn decode_cleanup(node: &Node, dec: &mut Decoder, cleanup: &mut CleanupSettings) {
+    for (name, key, v) in dec.fields(node, &"settings.cleanup", &[fields::CLEANUP]) {
+        match name {
+            "calls" => {
+                let calls = dec.string_list(v, &"settings.cleanup.calls");
+                for c in &calls {
+                    if c.value.trim().is_empty() || c.value.contains(char::is_whitespace) {
+                        dec.error(
+                            c.span(),
+                            Code::InvalidPattern,
+                            format!("settings.cleanup.calls: `{}` is not a function or method name (e.g. `isEnabled` or `flags.isEnabled`)", c.value),
+                        );
+                    }
+                }
+                cleanup.calls = Some(calls);
+            }
+            _ => unreachable_field(dec, key),
+        }
+    }
 }
 
 fn report_repeats(dec: &mut Decoder, items: &[Sp<String>], what: &dyn fmt::Display) {
@@ -759,29 +769,7 @@ fn decode_flag(key: String, pos: Pos, node: &Node, dec: &mut Decoder) -> Flag {
         let field = Label(&what, name);
         match name {
             "description" => flag.description = dec.string(value, &field),
-            "type" => {
-                if let Some(t) = dec.string(value, &field) {
-                    match FlagType::parse(&t.value) {
-                        Some(ft) => flag.flag_type = Some(t.with_value(ft)),
-                        None => {
-                            let hint =
-                                did_you_mean(&t.value, FlagType::ALL.iter().map(|(n, _)| *n));
-                            dec.error(
-                                t.span(),
-                                Code::UnknownType,
-                                if hint.is_empty() {
-                                    format!(
-                                        "unknown flag type `{}`; use release, operational, experiment or permission",
-                                        t.value
-                                    )
-                                } else {
-                                    format!("unknown flag type `{}`{hint}", t.value)
-                                },
-                            );
-                        }
-                    }
-                }
-            }
+            "type" => flag.flag_type = decode_type(value, dec, &field),
             "owner" => {
                 flag.owner = dec
                     .string(value, &field)
@@ -803,8 +791,37 @@ fn decode_flag(key: String, pos: Pos, node: &Node, dec: &mut Decoder) -> Flag {
         }
     }
     flag.targeting = decode_targeting(&entries, dec, &what);
+    check_required(&flag, &entries, dec);
+    flag
+}
+
+/// A flag's `type`, one of the four.
+fn decode_type(value: &Node, dec: &mut Decoder, field: &Label<'_>) -> Option<Sp<FlagType>> {
+    let t = dec.string(value, field)?;
+    if let Some(ft) = FlagType::parse(&t.value) {
+        return Some(t.with_value(ft));
+    }
+    let hint = did_you_mean(&t.value, FlagType::ALL.iter().map(|(n, _)| *n));
+    dec.error(
+        t.span(),
+        Code::UnknownType,
+        if hint.is_empty() {
+            format!(
+                "unknown flag type `{}`; use release, operational, experiment or permission",
+                t.value
+            )
+        } else {
+            format!("unknown flag type `{}`{hint}", t.value)
+        },
+    );
+    None
+}
+
+/// Reports the fields every flag needs (`owner`, `type`) and those a temporary flag
+/// needs (`expires`).
+fn check_required(flag: &Flag, entries: &[(&str, &Node, &Node)], dec: &mut Decoder) {
     // "Missing" only when the field is absent or empty: a value of the wrong kind was
-    // already reported above, and one message per problem is enough.
+    // already reported, and one message per problem is enough.
     let present = |field: &str| {
         entries.iter().any(|(n, _, v)| {
             *n == field
@@ -812,7 +829,7 @@ fn decode_flag(key: String, pos: Pos, node: &Node, dec: &mut Decoder) -> Flag {
                 && v.as_str().is_none_or(|s| !s.trim().is_empty())
         })
     };
-    let key = &flag.key;
+    let (key, pos) = (&flag.key, flag.pos);
     if !present("owner") {
         dec.error(
             pos,
@@ -837,7 +854,6 @@ fn decode_flag(key: String, pos: Pos, node: &Node, dec: &mut Decoder) -> Flag {
             format!("{t} flag `{key}` has no `expires`; temporary flags need a removal date, e.g. `expires: 2026-12-31`"),
         );
     }
-    flag
 }
 
 fn decode_environments(

@@ -166,61 +166,73 @@ pub fn plan_new(text: &str, display: &str, flag: &NewFlag) -> Result<Splice, Err
             let last = section.entries.len() - 1;
             Ok(doc.insert_after(section.body_end(&doc, last), lines))
         }
-        Layout::Flow { close } => {
-            let mut style = Style::detect(&doc, &section);
-            style.flow_values = true;
-            if !section.entries.is_empty() {
-                let before = (section.key_line..*close)
-                    .rev()
-                    .map(|n| doc.line(n))
-                    .find(|l| !is_blank(l) && !is_comment(l))
-                    .unwrap_or_default();
-                if !body(before).trim_end().ends_with(',') {
-                    return Err(doc.refuse(
-                        *close,
-                        "`flags:` is a flow mapping whose last flag has no trailing comma; add a `,` after it (or write `flags:` as a block mapping) and run the command again",
-                    ));
-                }
-            }
-            let mut lines = style.render(&doc, flag);
-            for line in &mut lines {
-                let at = line.len() - doc.eol.len();
-                line.insert(at, ',');
-            }
+        Layout::Flow { close } => new_in_flow(&doc, &section, *close, flag),
+        Layout::Block | Layout::Empty { .. } => first_flag(&doc, &section, flag),
+    }
+}
+
+/// A new flag in a flow mapping, before its closing `}` on line `close`.
+fn new_in_flow(
+    doc: &Doc<'_>,
+    section: &Section,
+    close: usize,
+    flag: &NewFlag,
+) -> Result<Splice, Error> {
+    let mut style = Style::detect(doc, section);
+    style.flow_values = true;
+    if !section.entries.is_empty() {
+        let before = (section.key_line..close)
+            .rev()
+            .map(|n| doc.line(n))
+            .find(|l| !is_blank(l) && !is_comment(l))
+            .unwrap_or_default();
+        if !body(before).trim_end().ends_with(',') {
+            return Err(doc.refuse(
+                close,
+                "`flags:` is a flow mapping whose last flag has no trailing comma; add a `,` after it (or write `flags:` as a block mapping) and run the command again",
+            ));
+        }
+    }
+    let mut lines = style.render(doc, flag);
+    for line in &mut lines {
+        let at = line.len() - doc.eol.len();
+        line.insert(at, ',');
+    }
+    Ok(Splice {
+        start: close - 1,
+        remove: 0,
+        insert: lines,
+    })
+}
+
+/// The first flag under a `flags:` with none, the key line rewritten when it held an
+/// inline empty value (`flags: {}`).
+fn first_flag(doc: &Doc<'_>, section: &Section, flag: &NewFlag) -> Result<Splice, Error> {
+    let style = Style::fresh(doc);
+    let flags_line = section.key_line;
+    // Comments written under an empty `flags:` ("add flags below") stay above the new flag.
+    let mut after = flags_line;
+    while after < doc.lines.len()
+        && is_comment(doc.line(after + 1))
+        && indent(doc.line(after + 1)) > indent(doc.line(flags_line))
+    {
+        after += 1;
+    }
+    let rendered = style.render(doc, flag);
+    match &section.layout {
+        Layout::Empty {
+            rewrite: Some(line),
+        } => {
+            let mut insert = vec![line.clone()];
+            insert.extend((flags_line + 1..=after).map(|n| doc.terminated(n)));
+            insert.extend(rendered);
             Ok(Splice {
-                start: close - 1,
-                remove: 0,
-                insert: lines,
+                start: flags_line - 1,
+                remove: after + 1 - flags_line,
+                insert,
             })
         }
-        Layout::Block | Layout::Empty { .. } => {
-            let style = Style::fresh(&doc);
-            let flags_line = section.key_line;
-            // Comments written under an empty `flags:` ("add flags below") stay above the new flag.
-            let mut after = flags_line;
-            while after < doc.lines.len()
-                && is_comment(doc.line(after + 1))
-                && indent(doc.line(after + 1)) > indent(doc.line(flags_line))
-            {
-                after += 1;
-            }
-            let rendered = style.render(&doc, flag);
-            match &section.layout {
-                Layout::Empty {
-                    rewrite: Some(line),
-                } => {
-                    let mut insert = vec![line.clone()];
-                    insert.extend((flags_line + 1..=after).map(|n| doc.terminated(n)));
-                    insert.extend(rendered);
-                    Ok(Splice {
-                        start: flags_line - 1,
-                        remove: after + 1 - flags_line,
-                        insert,
-                    })
-                }
-                _ => Ok(doc.insert_after(after, rendered)),
-            }
-        }
+        _ => Ok(doc.insert_after(after, rendered)),
     }
 }
 
@@ -462,11 +474,33 @@ impl<'t> Doc<'t> {
             .root
             .get(idx + 1)
             .map_or(self.lines.len() + 1, |(k, _)| k.pos.line as usize);
+        let entries: Vec<Entry> = match &value.kind {
+            Kind::Map(m) => m
+                .iter()
+                .map(|(k, _)| Entry {
+                    key: k.scalar_text().unwrap_or_default(),
+                    line: k.pos.line as usize,
+                    column: k.pos.column as usize,
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        let written = self.key_line(key)?;
+        let layout = self.layout(&written, key_line, end, entries.is_empty())?;
+        Ok(Some(Section {
+            key_line,
+            end,
+            layout,
+            entries,
+        }))
+    }
+
+    /// The line of the `flags:` key, taken apart.
+    fn key_line(&self, key: &Node) -> Result<KeyLine<'t>, Error> {
+        let key_line = key.pos.line as usize;
+        let column = key.pos.column as usize - 1;
         // What follows `flags:` on its line, minus a trailing comment.
-        let after_key: String = body(self.line(key_line))
-            .chars()
-            .skip(key.pos.column as usize - 1)
-            .collect();
+        let after_key: String = body(self.line(key_line)).chars().skip(column).collect();
         let rest = after_key
             .strip_prefix("\"flags\"")
             .or_else(|| after_key.strip_prefix("'flags'"))
@@ -479,37 +513,42 @@ impl<'t> Doc<'t> {
                     "cannot find the `:` after `flags`; write `flags:` on a line of its own",
                 )
             })?;
-        let (value_text, comment) = match rest.find(" #") {
+        let (value, comment) = match rest.find(" #") {
             Some(i) => (rest[..i].trim(), &rest[rest[..i].trim_end().len()..]),
             None if rest.trim_start().starts_with('#') => ("", rest),
             None => (rest.trim(), ""),
         };
-        let entries: Vec<Entry> = match &value.kind {
-            Kind::Map(m) => m
-                .iter()
-                .map(|(k, _)| Entry {
-                    key: k.scalar_text().unwrap_or_default(),
-                    line: k.pos.line as usize,
-                    column: k.pos.column as usize,
-                })
-                .collect(),
-            _ => Vec::new(),
-        };
+        Ok(KeyLine {
+            line: self.line(key_line),
+            column,
+            name: after_key[..after_key.len() - rest.len()].to_string(),
+            value: value.to_string(),
+            comment: comment.to_string(),
+        })
+    }
+
+    /// How the `flags:` mapping is written, refusing the forms line edits cannot
+    /// handle safely.
+    fn layout(
+        &self,
+        written: &KeyLine<'_>,
+        key_line: usize,
+        end: usize,
+        no_entries: bool,
+    ) -> Result<Layout, Error> {
+        let value_text = written.value.as_str();
         let empty_value = matches!(
             value_text,
             "" | "{}" | "{ }" | "~" | "null" | "Null" | "NULL"
         );
-        let layout = if entries.is_empty() && empty_value {
+        if no_entries && empty_value {
             let rewrite = (!value_text.is_empty()).then(|| {
-                let keep: String = body(self.line(key_line))
-                    .chars()
-                    .take(key.pos.column as usize - 1)
-                    .collect();
-                let name = &after_key[..after_key.len() - rest.len()];
-                format!("{keep}{name}{comment}{}", self.eol)
+                let keep: String = body(written.line).chars().take(written.column).collect();
+                format!("{keep}{}{}{}", written.name, written.comment, self.eol)
             });
-            Layout::Empty { rewrite }
-        } else if value_text.starts_with('{')
+            return Ok(Layout::Empty { rewrite });
+        }
+        if value_text.starts_with('{')
             || value_text.is_empty()
                 && self
                     .first_content_after(key_line)
@@ -519,29 +558,21 @@ impl<'t> Doc<'t> {
                 .rev()
                 .find(|&n| !is_blank(self.line(n)) && !is_comment(self.line(n)))
                 .filter(|&n| body(self.line(n)).trim_start().starts_with('}'));
-            match close {
-                Some(close) => Layout::Flow { close },
-                None => {
-                    return Err(self.refuse(
-                        key_line,
-                        "`flags:` is a flow mapping (`{ ... }`) that does not end with `}` on a line of its own; flagctl edits flow mappings written one flag per line — write `flags:` as a block mapping, or edit by hand",
-                    ));
-                }
-            }
-        } else if value_text.is_empty() {
-            Layout::Block
-        } else {
-            return Err(self.refuse(
-                key_line,
-                "`flags:` is written in a form flagctl does not edit (an anchor, tag or alias?); write it as a plain block mapping, or edit by hand",
-            ));
-        };
-        Ok(Some(Section {
+            return match close {
+                Some(close) => Ok(Layout::Flow { close }),
+                None => Err(self.refuse(
+                    key_line,
+                    "`flags:` is a flow mapping (`{ ... }`) that does not end with `}` on a line of its own; flagctl edits flow mappings written one flag per line — write `flags:` as a block mapping, or edit by hand",
+                )),
+            };
+        }
+        if value_text.is_empty() {
+            return Ok(Layout::Block);
+        }
+        Err(self.refuse(
             key_line,
-            end,
-            layout,
-            entries,
-        }))
+            "`flags:` is written in a form flagctl does not edit (an anchor, tag or alias?); write it as a plain block mapping, or edit by hand",
+        ))
     }
 
     fn first_content_after(&self, n: usize) -> Option<&'t str> {
@@ -549,6 +580,20 @@ impl<'t> Doc<'t> {
             .map(|i| self.line(i))
             .find(|l| !is_blank(l) && !is_comment(l))
     }
+}
+
+/// The line of the `flags:` key, taken apart.
+struct KeyLine<'t> {
+    /// The whole line.
+    line: &'t str,
+    /// Characters before the key.
+    column: usize,
+    /// The key as written, through its `:`.
+    name: String,
+    /// The value on the key's line, trimmed: empty for a block mapping.
+    value: String,
+    /// The trailing comment, with the spaces before it.
+    comment: String,
 }
 
 /// How `flags:` is written.
@@ -660,6 +705,74 @@ impl Section {
     }
 }
 
+/// How the existing flags are written, counted, so a new flag can follow the majority.
+#[derive(Default)]
+struct Tally {
+    /// Flags whose fields are a flow mapping on the key's line, and block ones.
+    flow: usize,
+    block: usize,
+    /// The first block flag's field indentation relative to its key.
+    offset: Option<usize>,
+    /// Quoted and plain text values (`description`, `owner`, `type`, `ticket`).
+    quoted: usize,
+    plain: usize,
+    /// The quote character of every quoted key and value.
+    quote_chars: Vec<char>,
+    /// Quoted and plain keys.
+    keys_quoted: usize,
+    keys_plain: usize,
+}
+
+impl Tally {
+    /// Counts the flags of the `flags:` mapping; a flow flag also sets whether
+    /// `style` puts a space inside its braces (the last one counted decides).
+    fn of(doc: &Doc<'_>, flags: &[(Node, Node)], style: &mut Style) -> Tally {
+        let char_at = |line: u32, column: u32| {
+            body(doc.line(line as usize))
+                .chars()
+                .nth(column as usize - 1)
+        };
+        let mut t = Tally::default();
+        for (k, v) in flags {
+            match char_at(k.pos.line, k.pos.column) {
+                Some(q @ ('"' | '\'')) => {
+                    t.keys_quoted += 1;
+                    t.quote_chars.push(q);
+                }
+                _ => t.keys_plain += 1,
+            }
+            let Kind::Map(fields) = &v.kind else { continue };
+            let Some((first, _)) = fields.first() else {
+                continue;
+            };
+            if first.pos.line == k.pos.line {
+                t.flow += 1;
+                style.brace_space = char_at(v.pos.line, v.pos.column + 1) == Some(' ');
+            } else {
+                t.block += 1;
+                t.offset
+                    .get_or_insert(first.pos.column.saturating_sub(k.pos.column) as usize);
+            }
+            for (fk, fv) in fields {
+                if !matches!(
+                    fk.as_str(),
+                    Some("description" | "owner" | "type" | "ticket")
+                ) {
+                    continue;
+                }
+                match char_at(fv.pos.line, fv.pos.column) {
+                    Some(q @ ('"' | '\'')) => {
+                        t.quoted += 1;
+                        t.quote_chars.push(q);
+                    }
+                    _ => t.plain += 1,
+                }
+            }
+        }
+        t
+    }
+}
+
 /// How new flags are written, detected from the existing ones.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Style {
@@ -712,11 +825,6 @@ impl Style {
             return style;
         };
         style.key_indent = last.indent();
-        let char_at = |line: u32, column: u32| {
-            body(doc.line(line as usize))
-                .chars()
-                .nth(column as usize - 1)
-        };
         let flags = doc
             .root
             .iter()
@@ -729,58 +837,21 @@ impl Style {
         else {
             return style;
         };
-        let (mut flow, mut block, mut offset) = (0, 0, None);
-        let (mut quoted, mut plain, mut quote_chars) = (0, 0, Vec::new());
-        let (mut keys_quoted, mut keys_plain) = (0, 0);
-        for (k, v) in flags {
-            match char_at(k.pos.line, k.pos.column) {
-                Some(q @ ('"' | '\'')) => {
-                    keys_quoted += 1;
-                    quote_chars.push(q);
-                }
-                _ => keys_plain += 1,
-            }
-            let Kind::Map(fields) = &v.kind else { continue };
-            let Some((first, _)) = fields.first() else {
-                continue;
-            };
-            if first.pos.line == k.pos.line {
-                flow += 1;
-                style.brace_space = char_at(v.pos.line, v.pos.column + 1) == Some(' ');
-            } else {
-                block += 1;
-                offset.get_or_insert(first.pos.column.saturating_sub(k.pos.column) as usize);
-            }
-            for (fk, fv) in fields {
-                if !matches!(
-                    fk.as_str(),
-                    Some("description" | "owner" | "type" | "ticket")
-                ) {
-                    continue;
-                }
-                match char_at(fv.pos.line, fv.pos.column) {
-                    Some(q @ ('"' | '\'')) => {
-                        quoted += 1;
-                        quote_chars.push(q);
-                    }
-                    _ => plain += 1,
-                }
-            }
-        }
-        style.flow_values = flow > block;
-        if let Some(o) = offset.filter(|&o| o > 0) {
+        let t = Tally::of(doc, flags, &mut style);
+        style.flow_values = t.flow > t.block;
+        if let Some(o) = t.offset.filter(|&o| o > 0) {
             style.field_offset = o;
         }
-        let singles = quote_chars.iter().filter(|&&c| c == '\'').count();
-        style.quote = if singles * 2 > quote_chars.len() {
+        let singles = t.quote_chars.iter().filter(|&&c| c == '\'').count();
+        style.quote = if singles * 2 > t.quote_chars.len() {
             '\''
         } else {
             '"'
         };
-        if quoted > 0 && plain == 0 {
+        if t.quoted > 0 && t.plain == 0 {
             style.quote_all = Some(style.quote);
         }
-        if keys_quoted > 0 && keys_plain == 0 {
+        if t.keys_quoted > 0 && t.keys_plain == 0 {
             style.quote_keys = Some(style.quote);
         }
         let n = section.entries.len();

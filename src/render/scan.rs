@@ -124,23 +124,19 @@ fn write_context(out: &mut dyn Write, r: &Reference, ctx: &Context, p: &Printer)
     writeln!(out)
 }
 
-/// The table of references per flag, unreferenced flags included (file order), then
-/// the undefined keys.
-fn write_summary(
-    out: &mut dyn Write,
-    result: &ScanResult,
-    file: &FlagsFile,
-    p: &Printer,
-) -> io::Result<()> {
-    struct Row<'a> {
-        areas: AreaCounts,
-        files: usize,
-        first: Option<&'a Reference>,
-        last_file: Option<(&'a str, &'a str)>,
-    }
-    let mut rows: HashMap<&str, Row<'_>> = HashMap::new();
+/// One flag's line of the summary, gathered from its references.
+struct SummaryRow<'a> {
+    areas: AreaCounts,
+    files: usize,
+    first: Option<&'a Reference>,
+    last_file: Option<(&'a str, &'a str)>,
+}
+
+/// The summary rows of the flags that have references.
+fn summary_rows(result: &ScanResult) -> HashMap<&str, SummaryRow<'_>> {
+    let mut rows: HashMap<&str, SummaryRow<'_>> = HashMap::new();
     for r in &result.references {
-        let row = rows.entry(r.flag.as_str()).or_insert(Row {
+        let row = rows.entry(r.flag.as_str()).or_insert(SummaryRow {
             areas: AreaCounts::default(),
             files: 0,
             first: None,
@@ -154,6 +150,18 @@ fn write_summary(
         }
         row.first.get_or_insert(r);
     }
+    rows
+}
+
+/// The table of references per flag, unreferenced flags included (file order), then
+/// the undefined keys.
+fn write_summary(
+    out: &mut dyn Write,
+    result: &ScanResult,
+    file: &FlagsFile,
+    p: &Printer,
+) -> io::Result<()> {
+    let rows = summary_rows(result);
     let unreferenced: HashSet<&str> = result.unreferenced.iter().map(String::as_str).collect();
     let shown: Vec<&str> = file
         .flags
@@ -210,18 +218,24 @@ fn write_summary(
         writeln!(out)?;
         write_nested(out, result, p)?;
     }
-    if !result.undefined.is_empty() {
-        let title = "undefined keys (captured by a scan pattern, not in the flags file):";
-        writeln!(out, "\n{}", p.paint.bold(title))?;
-        for u in &result.undefined {
-            let at = format!("{}:{}:{}", shown_path(&u.root, &u.path), u.line, u.column);
-            writeln!(
-                out,
-                "  {} at {}",
-                p.paint.error(&escape(&u.key)),
-                escape(&at)
-            )?;
-        }
+    write_undefined(out, result, p)
+}
+
+/// The keys scan patterns captured that the flags file does not define.
+fn write_undefined(out: &mut dyn Write, result: &ScanResult, p: &Printer) -> io::Result<()> {
+    if result.undefined.is_empty() {
+        return Ok(());
+    }
+    let title = "undefined keys (captured by a scan pattern, not in the flags file):";
+    writeln!(out, "\n{}", p.paint.bold(title))?;
+    for u in &result.undefined {
+        let at = format!("{}:{}:{}", shown_path(&u.root, &u.path), u.line, u.column);
+        writeln!(
+            out,
+            "  {} at {}",
+            p.paint.error(&escape(&u.key)),
+            escape(&at)
+        )?;
     }
     Ok(())
 }

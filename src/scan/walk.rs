@@ -220,87 +220,10 @@ pub fn definition_files(
 
 /// Runs the scan (see [`super::scan`]).
 pub fn run(file: &FlagsFile, opts: &ScanOptions) -> Result<ScanResult, ScanError> {
-    let only = match &opts.flag {
-        None => None,
-        Some(key) => Some(
-            file.flags
-                .iter()
-                .position(|f| &f.key == key)
-                .ok_or_else(|| ScanError::UnknownFlag {
-                    key: key.clone(),
-                    hint: crate::suggest::did_you_mean(
-                        key,
-                        file.flags.iter().map(|f| f.key.as_str()),
-                    ),
-                })?,
-        ),
-    };
+    let only = only_flag(file, opts)?;
     let excludes = Arc::new(PathGlobs::new(&file.settings.scan.exclude, opts)?);
-
-    // Check every root before scanning any, so a typo fails fast.
-    let mut roots: Vec<&Root> = Vec::new();
-    for root in &opts.roots {
-        if roots.iter().any(|r| r.path == root.path) {
-            continue;
-        }
-        match std::fs::metadata(&root.path) {
-            Ok(_) => roots.push(root),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(ScanError::MissingRoot {
-                    path: root.display.clone(),
-                });
-            }
-            Err(e) => {
-                return Err(ScanError::Root {
-                    path: root.display.clone(),
-                    source: e,
-                });
-            }
-        }
-    }
-
-    let mut resolve: HashMap<&str, usize> = HashMap::new();
-    for (i, f) in file.flags.iter().enumerate() {
-        resolve.entry(f.key.as_str()).or_insert(i);
-    }
-    for (i, f) in file.flags.iter().enumerate() {
-        for a in &f.aliases {
-            resolve.entry(a.value.as_str()).or_insert(i);
-        }
-    }
-    let plan = Plan {
-        file,
-        opts,
-        // Every flag's spellings even with `--flag`: the longest spelling at a place
-        // decides which flag it refers to (`checkout.v2` is `checkout-v2`'s dot
-        // alias, not `checkout`), and the view of one flag must agree with the full scan.
-        matcher: Matcher::new(file, None),
-        // The patterns compiled as `regex::Regex` when the file was loaded, so they
-        // compile as byte regexes too; one that somehow did not would just not run.
-        patterns: file
-            .settings
-            .scan
-            .patterns
-            .iter()
-            .filter_map(|p| {
-                regex::bytes::Regex::new(&p.source.value)
-                    .ok()
-                    .map(|regex| Pattern {
-                        regex,
-                        source: p.source.value.clone(),
-                    })
-            })
-            .collect(),
-        resolve,
-        only,
-        flags_file: opts.flags_path.as_ref().and_then(|p| {
-            let name = p.file_name()?.to_os_string();
-            Some((name, std::fs::canonicalize(p).ok()?))
-        }),
-        areas: Areas::new(file, opts),
-        calls: crate::syntax::Calls::for_settings(&file.settings.cleanup),
-        definitions: definition_files(file, opts)?.0,
-    };
+    let roots = check_roots(opts)?;
+    let plan = Plan::new(file, opts, only)?;
 
     let mut stats = Stats {
         max_filesize: opts.max_filesize,
@@ -322,7 +245,115 @@ pub fn run(file: &FlagsFile, opts: &ScanOptions) -> Result<ScanResult, ScanError
     } else {
         excludes.globs.unused()
     };
+    Ok(merge(&plan, &roots, stats, files))
+}
 
+/// `--flag KEY`: the index of the one flag searched for.
+fn only_flag(file: &FlagsFile, opts: &ScanOptions) -> Result<Option<usize>, ScanError> {
+    let Some(key) = &opts.flag else {
+        return Ok(None);
+    };
+    file.flags
+        .iter()
+        .position(|f| &f.key == key)
+        .map(Some)
+        .ok_or_else(|| ScanError::UnknownFlag {
+            key: key.clone(),
+            hint: crate::suggest::did_you_mean(key, file.flags.iter().map(|f| f.key.as_str())),
+        })
+}
+
+/// The roots without repeats. Every root is checked before any is scanned, so a
+/// typo fails fast.
+fn check_roots(opts: &ScanOptions) -> Result<Vec<&Root>, ScanError> {
+    let mut roots: Vec<&Root> = Vec::new();
+    for root in &opts.roots {
+        if roots.iter().any(|r| r.path == root.path) {
+            continue;
+        }
+        match std::fs::metadata(&root.path) {
+            Ok(_) => roots.push(root),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(ScanError::MissingRoot {
+                    path: root.display.clone(),
+                });
+            }
+            Err(e) => {
+                return Err(ScanError::Root {
+                    path: root.display.clone(),
+                    source: e,
+                });
+            }
+        }
+    }
+    Ok(roots)
+}
+
+impl<'a> Plan<'a> {
+    fn new(
+        file: &'a FlagsFile,
+        opts: &'a ScanOptions,
+        only: Option<usize>,
+    ) -> Result<Plan<'a>, ScanError> {
+        Ok(Plan {
+            file,
+            opts,
+            // Every flag's spellings even with `--flag`: the longest spelling at a place
+            // decides which flag it refers to (`checkout.v2` is `checkout-v2`'s dot
+            // alias, not `checkout`), and the view of one flag must agree with the full scan.
+            matcher: Matcher::new(file, None),
+            // The patterns compiled as `regex::Regex` when the file was loaded, so they
+            // compile as byte regexes too; one that somehow did not would just not run.
+            patterns: file
+                .settings
+                .scan
+                .patterns
+                .iter()
+                .filter_map(|p| {
+                    regex::bytes::Regex::new(&p.source.value)
+                        .ok()
+                        .map(|regex| Pattern {
+                            regex,
+                            source: p.source.value.clone(),
+                        })
+                })
+                .collect(),
+            resolve: resolve_names(file),
+            only,
+            flags_file: opts.flags_path.as_ref().and_then(|p| {
+                let name = p.file_name()?.to_os_string();
+                Some((name, std::fs::canonicalize(p).ok()?))
+            }),
+            areas: Areas::new(file, opts),
+            calls: crate::syntax::Calls::for_settings(&file.settings.cleanup),
+            definitions: definition_files(file, opts)?.0,
+        })
+    }
+}
+
+/// Key or literal alias → flag index. Keys first, so a key shadows another flag's
+/// alias of the same spelling; among equals the first flag wins.
+fn resolve_names(file: &FlagsFile) -> HashMap<&str, usize> {
+    let mut resolve: HashMap<&str, usize> = HashMap::new();
+    for (i, f) in file.flags.iter().enumerate() {
+        resolve.entry(f.key.as_str()).or_insert(i);
+    }
+    for (i, f) in file.flags.iter().enumerate() {
+        for a in &f.aliases {
+            resolve.entry(a.value.as_str()).or_insert(i);
+        }
+    }
+    resolve
+}
+
+/// The sorted per-file results joined into the scan result, with the area counts
+/// and the flags nothing uses.
+fn merge(
+    plan: &Plan<'_>,
+    roots: &[&Root],
+    mut stats: Stats,
+    files: Vec<(usize, FileOut)>,
+) -> ScanResult {
     let mut references = Vec::new();
     let mut undefined = Vec::new();
     let mut nested = Vec::new();
@@ -340,44 +371,70 @@ pub fn run(file: &FlagsFile, opts: &ScanOptions) -> Result<ScanResult, ScanError
         .filter(|r| r.role != crate::scan::Role::Definition)
         .map(|r| r.flag.as_str())
         .collect();
-    let unreferenced = file
+    let unreferenced = plan
+        .file
         .flags
         .iter()
         .enumerate()
         .filter(|(i, f)| plan.only.is_none_or(|o| o == *i) && !referenced.contains(f.key.as_str()))
         .map(|(_, f)| f.key.clone())
         .collect();
-    Ok(ScanResult {
+    ScanResult {
         roots: roots.iter().map(|r| r.display.clone()).collect(),
         stats,
         references,
         undefined,
         unreferenced,
         nested,
-    })
+    }
 }
 
 /// Walks one root with the parallel walker.
 fn walk_root(plan: &Plan<'_>, root: &Root, excludes: &Arc<PathGlobs>) -> Pool {
-    let opts = plan.opts;
+    let (base, display) = root_base(root);
+    let mut builder = walk_builder(plan.opts, root);
     let counts = Arc::new(FilterCounts::default());
-    // A file given as a root is reported relative to its directory.
-    let base = if root.path.is_file() {
-        root.path
-            .parent()
-            .map_or_else(PathBuf::new, Path::to_path_buf)
-    } else {
-        root.path.clone()
+    builder.filter_entry(entry_filter(
+        Arc::clone(&counts),
+        Arc::clone(excludes),
+        base.clone(),
+        plan.opts.hidden,
+    ));
+
+    let pool = Mutex::new(Pool::default());
+    let mut workers = Workers {
+        plan,
+        base: &base,
+        display: &display,
+        pool: &pool,
     };
-    let display = if root.path.is_file() {
+    builder.build_parallel().visit(&mut workers);
+    let mut pool = pool.into_inner().unwrap_or_else(|e| e.into_inner());
+    pool.skipped.hidden += counts.hidden.load(Ordering::Relaxed);
+    pool.skipped.excluded += counts.excluded.load(Ordering::Relaxed);
+    pool.skipped.excluded_dirs += counts.excluded_dirs.load(Ordering::Relaxed);
+    pool
+}
+
+/// The directory paths are reported relative to, and how the root is shown.
+/// A file given as a root is reported relative to its directory.
+fn root_base(root: &Root) -> (PathBuf, String) {
+    if root.path.is_file() {
+        let base = root
+            .path
+            .parent()
+            .map_or_else(PathBuf::new, Path::to_path_buf);
         let parent = Path::new(&root.display)
             .parent()
             .map(|p| p.to_string_lossy().into_owned());
-        super::normalize(&parent.unwrap_or_default())
+        (base, super::normalize(&parent.unwrap_or_default()))
     } else {
-        root.display.clone()
-    };
+        (root.path.clone(), root.display.clone())
+    }
+}
 
+/// The walker for one root, with the ignore-file options.
+fn walk_builder(opts: &ScanOptions, root: &Root) -> WalkBuilder {
     let mut builder = WalkBuilder::new(&root.path);
     let ignores = !opts.no_ignore;
     builder
@@ -397,51 +454,42 @@ fn walk_root(plan: &Plan<'_>, root: &Root, excludes: &Arc<PathGlobs>) -> Pool {
     if ignores {
         builder.add_custom_ignore_filename(".flagctlignore");
     }
-    {
-        let counts = Arc::clone(&counts);
-        let excludes = Arc::clone(excludes);
-        let base = base.clone();
-        let hidden = opts.hidden;
-        builder.filter_entry(move |e| {
-            if e.depth() == 0 {
-                return true;
-            }
-            let name = e.file_name();
-            if !hidden && name.as_encoded_bytes().first() == Some(&b'.') {
-                counts.hidden.fetch_add(1, Ordering::Relaxed);
-                return false;
-            }
-            if excludes.is_empty() {
-                return true;
-            }
-            let is_dir = e.file_type().is_some_and(|t| t.is_dir());
-            let rel = e.path().strip_prefix(&base).unwrap_or(e.path());
-            if excludes.matches(&globs::absolute(e.path()), rel, is_dir) {
-                let c = if is_dir {
-                    &counts.excluded_dirs
-                } else {
-                    &counts.excluded
-                };
-                c.fetch_add(1, Ordering::Relaxed);
-                return false;
-            }
-            true
-        });
-    }
+    builder
+}
 
-    let pool = Mutex::new(Pool::default());
-    let mut workers = Workers {
-        plan,
-        base: &base,
-        display: &display,
-        pool: &pool,
-    };
-    builder.build_parallel().visit(&mut workers);
-    let mut pool = pool.into_inner().unwrap_or_else(|e| e.into_inner());
-    pool.skipped.hidden += counts.hidden.load(Ordering::Relaxed);
-    pool.skipped.excluded += counts.excluded.load(Ordering::Relaxed);
-    pool.skipped.excluded_dirs += counts.excluded_dirs.load(Ordering::Relaxed);
-    pool
+/// The entry filter: drops hidden and excluded entries, counting them. It runs
+/// inside the walker so excluded directories are never entered.
+fn entry_filter(
+    counts: Arc<FilterCounts>,
+    excludes: Arc<PathGlobs>,
+    base: PathBuf,
+    hidden: bool,
+) -> impl Fn(&DirEntry) -> bool + Send + Sync + 'static {
+    move |e| {
+        if e.depth() == 0 {
+            return true;
+        }
+        let name = e.file_name();
+        if !hidden && name.as_encoded_bytes().first() == Some(&b'.') {
+            counts.hidden.fetch_add(1, Ordering::Relaxed);
+            return false;
+        }
+        if excludes.is_empty() {
+            return true;
+        }
+        let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+        let rel = e.path().strip_prefix(&base).unwrap_or(e.path());
+        if excludes.matches(&globs::absolute(e.path()), rel, is_dir) {
+            let c = if is_dir {
+                &counts.excluded_dirs
+            } else {
+                &counts.excluded
+            };
+            c.fetch_add(1, Ordering::Relaxed);
+            return false;
+        }
+        true
+    }
 }
 
 /// Builds one [`Worker`] per walker thread.
@@ -640,91 +688,11 @@ impl Worker<'_> {
         let plan = self.plan;
         self.hits.clear();
         plan.matcher.find(buf, &mut self.hits);
-
-        // Pattern captures: (start, end, Ok(flag) | Err(key), pattern index).
-        let mut captured: Vec<(usize, usize, Result<usize, String>, usize)> = Vec::new();
-        for (pi, p) in plan.patterns.iter().enumerate() {
-            for caps in p.regex.captures_iter(buf) {
-                let Some(g) = caps.get(1) else { continue };
-                let Ok(key) = std::str::from_utf8(g.as_bytes()) else {
-                    continue;
-                };
-                match plan.resolve.get(key) {
-                    Some(&flag) if plan.only.is_none_or(|o| o == flag) => {
-                        captured.push((g.start(), g.end(), Ok(flag), pi));
-                    }
-                    Some(_) => {}
-                    None if plan.only.is_none() && !key.is_empty() => {
-                        captured.push((g.start(), g.end(), Err(key.to_string()), pi));
-                    }
-                    None => {}
-                }
-            }
-        }
+        let captured = captures(plan, buf);
         if self.hits.is_empty() && captured.is_empty() {
             return;
         }
-        // A capture and a token hit for the same flag at the same place are one
-        // reference, of kind `pattern`. A set, not a list: a generated file can hold
-        // hundreds of thousands of captures, and a search per hit made it quadratic.
-        let pattern_at: HashSet<(usize, usize)> = captured
-            .iter()
-            .filter_map(|(s, _, r, _)| r.as_ref().ok().map(|&f| (*s, f)))
-            .collect();
-
-        enum Event<'b> {
-            Ref {
-                start: usize,
-                end: usize,
-                flag: usize,
-                kind: RefKind,
-            },
-            Undef {
-                start: usize,
-                key: String,
-                pattern: &'b str,
-            },
-        }
-        let mut events: Vec<Event<'_>> = Vec::new();
-        for h in &self.hits {
-            for t in plan.matcher.targets(h) {
-                if plan.only.is_none_or(|o| o == t.flag) && !pattern_at.contains(&(h.start, t.flag))
-                {
-                    events.push(Event::Ref {
-                        start: h.start,
-                        end: h.end,
-                        flag: t.flag,
-                        kind: t.kind,
-                    });
-                }
-            }
-        }
-        let mut seen: HashSet<(usize, usize)> = HashSet::with_capacity(captured.len());
-        let mut first_at = |at: (usize, usize)| seen.insert(at);
-        for (start, end, r, pi) in captured {
-            match r {
-                // Two patterns capturing the same key at the same place: one record.
-                Ok(flag) if first_at((start, flag)) => events.push(Event::Ref {
-                    start,
-                    end,
-                    flag,
-                    kind: RefKind::Pattern,
-                }),
-                Ok(_) => {}
-                Err(key) if first_at((start, usize::MAX)) => events.push(Event::Undef {
-                    start,
-                    key,
-                    pattern: &plan.patterns[pi].source,
-                }),
-                Err(_) => {}
-            }
-        }
-        let at = |e: &Event<'_>| match e {
-            Event::Ref { start, flag, .. } => (*start, *flag),
-            Event::Undef { start, .. } => (*start, usize::MAX),
-        };
-        events.sort_by_key(at);
-
+        let events = events(plan, &self.hits, captured);
         let rel = self.rel(path);
         let area = plan.areas.of(&globs::absolute(path), Path::new(&rel));
         let mut out = FileOut {
@@ -733,6 +701,25 @@ impl Worker<'_> {
             undefined: Vec::new(),
             nested: Vec::new(),
         };
+        let spans = self.record(buf, events, area, &mut out);
+        self.assign_roles(path, buf, &spans, &mut out);
+        // Same position, several flags (one spelling shared): order by key.
+        out.refs
+            .sort_by(|a, b| (a.line, a.column, &a.flag).cmp(&(b.line, b.column, &b.flag)));
+        self.local.files.push(out);
+    }
+
+    /// Turns the events of one file into its references and undefined keys (with
+    /// line, column and text), returning the byte spans of the references in the
+    /// same order for [`Self::assign_roles`].
+    fn record(
+        &self,
+        buf: &[u8],
+        events: Vec<Event<'_>>,
+        area: Area,
+        out: &mut FileOut,
+    ) -> Vec<crate::syntax::FileRef> {
+        let plan = self.plan;
         let mut spans: Vec<crate::syntax::FileRef> = Vec::new();
         let mut cursor = LineCursor::new(buf);
         for ev in events {
@@ -785,12 +772,103 @@ impl Worker<'_> {
                 }
             }
         }
-        self.assign_roles(path, buf, &spans, &mut out);
-        // Same position, several flags (one spelling shared): order by key.
-        out.refs
-            .sort_by(|a, b| (a.line, a.column, &a.flag).cmp(&(b.line, b.column, &b.flag)));
-        self.local.files.push(out);
+        spans
     }
+}
+
+/// One capture of a scan pattern: its byte range, the flag it names (or the
+/// unknown key), and the index of the pattern.
+type Capture = (usize, usize, Result<usize, String>, usize);
+
+/// What one file holds, in file order, before line and column are computed.
+enum Event<'b> {
+    Ref {
+        start: usize,
+        end: usize,
+        flag: usize,
+        kind: RefKind,
+    },
+    Undef {
+        start: usize,
+        key: String,
+        pattern: &'b str,
+    },
+}
+
+/// The captures of every scan pattern in `buf` that name a flag searched for, or
+/// (without `--flag`) a key no flag has.
+fn captures(plan: &Plan<'_>, buf: &[u8]) -> Vec<Capture> {
+    let mut captured: Vec<Capture> = Vec::new();
+    for (pi, p) in plan.patterns.iter().enumerate() {
+        for caps in p.regex.captures_iter(buf) {
+            let Some(g) = caps.get(1) else { continue };
+            let Ok(key) = std::str::from_utf8(g.as_bytes()) else {
+                continue;
+            };
+            match plan.resolve.get(key) {
+                Some(&flag) if plan.only.is_none_or(|o| o == flag) => {
+                    captured.push((g.start(), g.end(), Ok(flag), pi));
+                }
+                Some(_) => {}
+                None if plan.only.is_none() && !key.is_empty() => {
+                    captured.push((g.start(), g.end(), Err(key.to_string()), pi));
+                }
+                None => {}
+            }
+        }
+    }
+    captured
+}
+
+/// The token hits and the pattern captures as one sorted list of events, each
+/// place and flag once.
+fn events<'p>(plan: &'p Plan<'_>, hits: &[Hit], captured: Vec<Capture>) -> Vec<Event<'p>> {
+    // A capture and a token hit for the same flag at the same place are one
+    // reference, of kind `pattern`. A set, not a list: a generated file can hold
+    // hundreds of thousands of captures, and a search per hit made it quadratic.
+    let pattern_at: HashSet<(usize, usize)> = captured
+        .iter()
+        .filter_map(|(s, _, r, _)| r.as_ref().ok().map(|&f| (*s, f)))
+        .collect();
+    let mut events: Vec<Event<'_>> = Vec::new();
+    for h in hits {
+        for t in plan.matcher.targets(h) {
+            if plan.only.is_none_or(|o| o == t.flag) && !pattern_at.contains(&(h.start, t.flag)) {
+                events.push(Event::Ref {
+                    start: h.start,
+                    end: h.end,
+                    flag: t.flag,
+                    kind: t.kind,
+                });
+            }
+        }
+    }
+    let mut seen: HashSet<(usize, usize)> = HashSet::with_capacity(captured.len());
+    let mut first_at = |at: (usize, usize)| seen.insert(at);
+    for (start, end, r, pi) in captured {
+        match r {
+            // Two patterns capturing the same key at the same place: one record.
+            Ok(flag) if first_at((start, flag)) => events.push(Event::Ref {
+                start,
+                end,
+                flag,
+                kind: RefKind::Pattern,
+            }),
+            Ok(_) => {}
+            Err(key) if first_at((start, usize::MAX)) => events.push(Event::Undef {
+                start,
+                key,
+                pattern: &plan.patterns[pi].source,
+            }),
+            Err(_) => {}
+        }
+    }
+    let at = |e: &Event<'_>| match e {
+        Event::Ref { start, flag, .. } => (*start, *flag),
+        Event::Undef { start, .. } => (*start, usize::MAX),
+    };
+    events.sort_by_key(at);
+    events
 }
 
 impl Worker<'_> {

@@ -7,6 +7,7 @@
 //! the same sources and requires them to agree wherever this one decides.
 
 use super::{Calls, Lang, Role};
+use std::ops::ControlFlow;
 
 /// A token of a line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -202,7 +203,26 @@ pub fn classify(
         return Some(Role::Mention);
     }
     let continued = continues(lang, prev, line);
-    // The brackets open at the reference.
+    let stack = open_brackets(&toks, at)?;
+    if let ControlFlow::Break(role) = call_role(&toks, at, &stack, calls, pattern) {
+        return role;
+    }
+    if continued || pattern {
+        return None;
+    }
+    let reference = Reference {
+        line,
+        toks: &toks,
+        at,
+        is_str,
+        others,
+    };
+    reference.statement_role(&stack)
+}
+
+/// The brackets open at token `at`, innermost last; `None` if one closes that the
+/// line did not open.
+fn open_brackets<'a>(toks: &[Spanned<'a>], at: usize) -> Option<Vec<Open<'a>>> {
     let mut stack: Vec<Open<'_>> = Vec::new();
     for (i, s) in toks[..at].iter().enumerate() {
         match s.tok {
@@ -223,98 +243,140 @@ pub fn classify(
             _ => {}
         }
     }
+    Some(stack)
+}
+
+/// The role decided by the calls around the reference: an argument of a check call
+/// (or, for a pattern match, of any call) or a chained check is a check; inside a
+/// call that only counts when qualified, the parser decides.
+fn call_role(
+    toks: &[Spanned<'_>],
+    at: usize,
+    stack: &[Open<'_>],
+    calls: &Calls,
+    pattern: bool,
+) -> ControlFlow<Option<Role>> {
     let is_check_name = |n: &[u8]| {
         std::str::from_utf8(n).is_ok_and(|n| calls.has_name(n) && !calls.qualified_only(n))
     };
     let qualified = |n: &[u8]| std::str::from_utf8(n).is_ok_and(|n| calls.qualified_only(n));
     if stack.iter().any(|o| o.name.is_some_and(qualified)) {
-        return None;
+        return ControlFlow::Break(None);
     }
     if stack.iter().any(|o| o.name.is_some_and(is_check_name)) {
-        return Some(Role::Check);
+        return ControlFlow::Break(Some(Role::Check));
     }
     if pattern && stack.iter().any(|o| o.name.is_some()) {
-        return Some(Role::Check);
+        return ControlFlow::Break(Some(Role::Check));
     }
     match chain_check(&toks[at + 1..], stack.len(), &is_check_name, &qualified) {
-        Some(true) => return Some(Role::Check),
-        None => return None,
-        Some(false) => {}
+        Some(true) => ControlFlow::Break(Some(Role::Check)),
+        None => ControlFlow::Break(None),
+        Some(false) => ControlFlow::Continue(()),
     }
-    if continued || pattern {
-        return None;
+}
+
+/// The reference being classified, on its line of tokens.
+struct Reference<'l, 't> {
+    line: &'l [u8],
+    toks: &'t [Spanned<'l>],
+    /// Its token.
+    at: usize,
+    /// Whether that token is a quoted string.
+    is_str: bool,
+    /// The other references on the line.
+    others: &'t [(usize, usize)],
+}
+
+impl Reference<'_, '_> {
+    /// The role from the shape of the statement, once no call decided it.
+    fn statement_role(&self, stack: &[Open<'_>]) -> Option<Role> {
+        let (toks, at) = (self.toks, self.at);
+        let prev_tok = at.checked_sub(1).map(|i| toks[i].tok);
+        let next_tok = toks.get(at + 1).map(|s| s.tok);
+        let innermost = stack.last().map(|o| o.bracket);
+        if prev_tok == Some(Tok::Ident(b"case")) {
+            return Some(Role::Definition);
+        }
+        if matches!(next_tok, Some(Tok::Punct(b":" | b"?:" | b"?" | b"!")))
+            || matches!(prev_tok, Some(Tok::Punct(b":")))
+        {
+            // Object entries and gates when the braces are on this line; otherwise a
+            // label, a type annotation or an entry of a literal opened above.
+            return None;
+        }
+        if matches!(prev_tok, Some(Tok::Punct(b"|"))) || matches!(next_tok, Some(Tok::Punct(b"|")))
+        {
+            return None;
+        }
+        if innermost.is_some_and(|b| b != b'(') {
+            return None;
+        }
+        // Declarations and assignments at the start of a statement.
+        if stack.is_empty() {
+            if let ControlFlow::Break(role) = self.assignment_role(next_tok) {
+                return role;
+            }
+        }
+        if toks.first().is_some_and(|t| {
+            matches!(
+                t.tok,
+                Tok::Ident(
+                    b"def" | b"fun" | b"func" | b"function" | b"enum" | b"interface" | b"type"
+                )
+            )
+        }) {
+            return None;
+        }
+        Some(Role::Mention)
     }
-    let prev_tok = at.checked_sub(1).map(|i| toks[i].tok);
-    let next_tok = toks.get(at + 1).map(|s| s.tok);
-    let innermost = stack.last().map(|o| o.bracket);
-    if prev_tok == Some(Tok::Ident(b"case")) {
-        return Some(Role::Definition);
-    }
-    if matches!(next_tok, Some(Tok::Punct(b":" | b"?:" | b"?" | b"!")))
-        || matches!(prev_tok, Some(Tok::Punct(b":")))
-    {
-        // Object entries and gates when the braces are on this line; otherwise a
-        // label, a type annotation or an entry of a literal opened above.
-        return None;
-    }
-    if matches!(prev_tok, Some(Tok::Punct(b"|"))) || matches!(next_tok, Some(Tok::Punct(b"|"))) {
-        return None;
-    }
-    if innermost.is_some_and(|b| b != b'(') {
-        return None;
-    }
-    let line_continues = trim(line).last().is_some_and(|b| {
-        matches!(
-            b,
-            b'(' | b',' | b'=' | b'+' | b'&' | b'|' | b'.' | b'\\' | b'{' | b'['
-        )
-    });
-    // Declarations and assignments at the start of a statement.
-    if stack.is_empty() {
+
+    /// The role of a reference outside any bracket, from where it stands relative
+    /// to an `=`: the name declared, or the value given.
+    fn assignment_role(&self, next_tok: Option<Tok<'_>>) -> ControlFlow<Option<Role>> {
+        let (line, toks, at) = (self.line, self.toks, self.at);
+        let line_continues = trim(line).last().is_some_and(|b| {
+            matches!(
+                b,
+                b'(' | b',' | b'=' | b'+' | b'&' | b'|' | b'.' | b'\\' | b'{' | b'['
+            )
+        });
         if let Some(eq) = toks.iter().position(|t| t.tok == Tok::Punct(b"=")) {
             if eq > at {
                 // The reference is in the name part.
                 if line_continues {
-                    return None;
+                    return ControlFlow::Break(None);
                 }
-                let value_has_ref = others.iter().any(|&(s, _)| {
+                let value_has_ref = self.others.iter().any(|&(s, _)| {
                     s > toks[eq].start && s > 0 && matches!(line[s - 1], b'"' | b'\'' | b':')
                 });
-                return Some(if value_has_ref {
+                return ControlFlow::Break(Some(if value_has_ref {
                     Role::Definition
                 } else {
                     Role::Mention
-                });
+                }));
             }
             // The reference is in the value part.
-            if is_str
+            if self.is_str
                 && at == eq + 1
                 && matches!(
                     toks.get(at + 1).map(|t| t.tok),
                     None | Some(Tok::Punct(b";"))
                 )
             {
-                return Some(Role::Definition);
+                return ControlFlow::Break(Some(Role::Definition));
             }
-            let name_has_ref = others.iter().any(|&(s, _)| s < toks[eq].start);
+            let name_has_ref = self.others.iter().any(|&(s, _)| s < toks[eq].start);
             if name_has_ref {
-                return None;
+                return ControlFlow::Break(None);
             }
         }
         if matches!(next_tok, Some(Tok::Punct(b"("))) || line_continues {
             // A method named after the flag, or its declaration.
-            return None;
+            return ControlFlow::Break(None);
         }
+        ControlFlow::Continue(())
     }
-    if toks.first().is_some_and(|t| {
-        matches!(
-            t.tok,
-            Tok::Ident(b"def" | b"fun" | b"func" | b"function" | b"enum" | b"interface" | b"type")
-        )
-    }) {
-        return None;
-    }
-    Some(Role::Mention)
 }
 
 /// Whether the reference is the start of a method chain that ends in a check call on

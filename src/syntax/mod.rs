@@ -97,7 +97,49 @@ pub fn file_roles(
     calls: &Calls,
     definitions_file: bool,
 ) -> FileRoles {
-    let fallback = || FileRoles {
+    let Some(lang) = Lang::from_path(path) else {
+        return fallback(refs);
+    };
+    // A definitions file is always parsed: its declarations need the tree.
+    if !definitions_file {
+        if let Some((roles, opens)) = line_roles(lang, buf, refs, calls) {
+            // A check opening a branch on its line may hold another flag's check:
+            // only the tree can tell whether it is nested.
+            if !(opens && checked_flags(refs, &roles) >= 2) {
+                return FileRoles {
+                    roles,
+                    ..FileRoles::default()
+                };
+            }
+        }
+    }
+    let Some(tree) = parse(lang, buf) else {
+        return fallback(refs);
+    };
+    let inputs: Vec<RoleInput> = refs
+        .iter()
+        .map(|r| RoleInput {
+            start: r.start,
+            end: r.end,
+            pattern: r.pattern,
+        })
+        .collect();
+    let roles = roles::classify(lang, &tree, buf, &inputs, calls, definitions_file);
+    let nested = if checked_flags(refs, &roles) >= 2 {
+        nested_checks(lang, &tree, buf, refs, &roles, &inputs, calls)
+    } else {
+        Vec::new()
+    };
+    FileRoles {
+        roles,
+        nested,
+        parsed: true,
+    }
+}
+
+/// Roles without a syntax tree: pattern captures are checks, the rest mentions.
+fn fallback(refs: &[FileRef]) -> FileRoles {
+    FileRoles {
         roles: refs
             .iter()
             .map(|r| {
@@ -110,98 +152,89 @@ pub fn file_roles(
             .collect(),
         nested: Vec::new(),
         parsed: false,
-    };
-    let Some(lang) = Lang::from_path(path) else {
-        return fallback();
-    };
-    let mut out = FileRoles {
-        roles: Vec::with_capacity(refs.len()),
-        ..FileRoles::default()
-    };
-    let mut undecided = definitions_file;
+    }
+}
+
+/// Every reference's role from its line alone, and whether a check opens a branch
+/// on its line; `None` as soon as one line does not decide.
+fn line_roles(
+    lang: Lang,
+    buf: &[u8],
+    refs: &[FileRef],
+    calls: &Calls,
+) -> Option<(Vec<Role>, bool)> {
+    let mut roles = Vec::with_capacity(refs.len());
     let mut opens = false;
-    if !undecided {
-        for (i, r) in refs.iter().enumerate() {
-            let (ls, le) = line_bounds(buf, r.start);
-            let line = &buf[ls..le];
-            let others: Vec<(usize, usize)> = refs
-                .iter()
-                .enumerate()
-                .filter(|(j, o)| *j != i && o.start >= ls && o.end <= le)
-                .map(|(_, o)| (o.start - ls, o.end - ls))
-                .collect();
-            let prev = prev_line(buf, ls);
-            match lexical::classify(
-                lang,
-                line,
-                prev,
-                r.start - ls,
-                r.end - ls,
-                &others,
-                calls,
-                r.pattern,
-            ) {
-                Some(role) => {
-                    if role == Role::Check && opens_branch(&buf[r.end..le]) {
-                        opens = true;
-                    }
-                    out.roles.push(role);
-                }
-                None => {
-                    undecided = true;
-                    break;
-                }
-            }
-        }
-    }
-    let checked_flags = |roles: &[Role]| {
-        let mut flags: Vec<usize> = refs
+    for (i, r) in refs.iter().enumerate() {
+        let (ls, le) = line_bounds(buf, r.start);
+        let line = &buf[ls..le];
+        let others: Vec<(usize, usize)> = refs
             .iter()
-            .zip(roles)
-            .filter(|(_, role)| **role == Role::Check)
-            .map(|(r, _)| r.flag)
+            .enumerate()
+            .filter(|(j, o)| *j != i && o.start >= ls && o.end <= le)
+            .map(|(_, o)| (o.start - ls, o.end - ls))
             .collect();
-        flags.sort_unstable();
-        flags.dedup();
-        flags.len()
-    };
-    if !(undecided || opens && checked_flags(&out.roles) >= 2) {
-        return out;
-    }
-    let Some(tree) = parse(lang, buf) else {
-        return fallback();
-    };
-    out.parsed = true;
-    let inputs: Vec<RoleInput> = refs
-        .iter()
-        .map(|r| RoleInput {
-            start: r.start,
-            end: r.end,
-            pattern: r.pattern,
-        })
-        .collect();
-    out.roles = roles::classify(lang, &tree, buf, &inputs, calls, definitions_file);
-    if checked_flags(&out.roles) >= 2 {
-        let mut spans = Vec::new();
-        let mut owners = Vec::new();
-        for (i, (r, role)) in refs.iter().zip(&out.roles).enumerate() {
-            if *role != Role::Check {
-                continue;
-            }
-            let s = roles::site(lang, &tree, buf, inputs[i], calls, &inputs);
-            spans.push(nested::CheckSpan {
-                flag: r.flag,
-                start: s.node.start_byte(),
-                end: s.node.end_byte(),
-            });
-            owners.push(i);
+        let prev = prev_line(buf, ls);
+        let role = lexical::classify(
+            lang,
+            line,
+            prev,
+            r.start - ls,
+            r.end - ls,
+            &others,
+            calls,
+            r.pattern,
+        )?;
+        if role == Role::Check && opens_branch(&buf[r.end..le]) {
+            opens = true;
         }
-        out.nested = nested::find(&tree, &spans)
-            .into_iter()
-            .map(|(a, b)| (owners[a], owners[b]))
-            .collect();
+        roles.push(role);
     }
-    out
+    Some((roles, opens))
+}
+
+/// How many different flags the file checks.
+fn checked_flags(refs: &[FileRef], roles: &[Role]) -> usize {
+    let mut flags: Vec<usize> = refs
+        .iter()
+        .zip(roles)
+        .filter(|(_, role)| **role == Role::Check)
+        .map(|(r, _)| r.flag)
+        .collect();
+    flags.sort_unstable();
+    flags.dedup();
+    flags.len()
+}
+
+/// The `(outer, inner)` pairs of checks nested in another flag's branch, as indexes
+/// into `refs`.
+fn nested_checks(
+    lang: Lang,
+    tree: &Tree,
+    buf: &[u8],
+    refs: &[FileRef],
+    roles: &[Role],
+    inputs: &[RoleInput],
+    calls: &Calls,
+) -> Vec<(usize, usize)> {
+    let mut spans = Vec::new();
+    let mut owners = Vec::new();
+    for (i, (r, role)) in refs.iter().zip(roles).enumerate() {
+        if *role != Role::Check {
+            continue;
+        }
+        let s = roles::site(lang, tree, buf, inputs[i], calls, inputs);
+        spans.push(nested::CheckSpan {
+            flag: r.flag,
+            start: s.node.start_byte(),
+            end: s.node.end_byte(),
+        });
+        owners.push(i);
+    }
+    nested::find(tree, &spans)
+        .into_iter()
+        .map(|(a, b)| (owners[a], owners[b]))
+        .collect()
 }
 
 /// Whether the rest of a check's line opens a branch that may hold another check.

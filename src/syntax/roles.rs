@@ -251,22 +251,41 @@ fn declaration<'t>(
             p = pp;
         }
     }
-    let is_ref = |n: Node<'_>| {
-        all.iter()
-            .any(|r| r.start == n.start_byte() && r.end == n.end_byte())
-    };
+    if let Some(found) = declared_in(p, op) {
+        return found;
+    }
+    if let Some((name, value, stmt)) = binding(lang, p) {
+        let is_ref = |n: Node<'_>| {
+            all.iter()
+                .any(|r| r.start == n.start_byte() && r.end == n.end_byte())
+        };
+        let value_is_key =
+            value.is_some_and(|v| v.id() == op.id() && node::is_string(operand.kind()));
+        let names_flag = name.is_some_and(|n| node::contains(n, op) || is_ref(n));
+        let value_mentions = value.is_some_and(|v| has_key_inside(v, all, src));
+        if value_is_key || (names_flag && value_mentions) {
+            return (Role::Definition, Shape::AliasDeclaration, stmt);
+        }
+    }
+    (Role::Mention, Shape::Other, operand)
+}
+
+/// The role of `op` from the kind of its parent `p` when that kind decides it: an
+/// object key or a gate, a union or type member, a case label, an enum constant, an
+/// accessor's name.
+fn declared_in<'t>(p: Node<'t>, op: Node<'t>) -> Option<(Role, Shape, Node<'t>)> {
     let field_is =
         |f: &str, n: Node<'_>| p.child_by_field_name(f).is_some_and(|c| c.id() == n.id());
     match p.kind() {
         "pair" | "keyed_element" => {
             let key = p.child_by_field_name("key").or_else(|| p.named_child(0));
             if key.is_some_and(|k| node::contains(k, op)) {
-                return (Role::Definition, Shape::ObjectKey, p);
+                return Some((Role::Definition, Shape::ObjectKey, p));
             }
-            return (Role::Gate, Shape::GatePair, p);
+            Some((Role::Gate, Shape::GatePair, p))
         }
         "literal_type" if p.parent().is_some_and(|u| u.kind() == "union_type") => {
-            return (Role::Definition, Shape::UnionMember, p);
+            Some((Role::Definition, Shape::UnionMember, p))
         }
         "property_signature"
         | "public_field_definition"
@@ -274,7 +293,7 @@ fn declaration<'t>(
         | "abstract_method_signature"
             if field_is("name", op) =>
         {
-            return (Role::Definition, Shape::TypeMember, p);
+            Some((Role::Definition, Shape::TypeMember, p))
         }
         "switch_case" | "switch_label" | "expression_case" | "when_entry" | "case_clause"
         | "case_pattern" | "when" | "pattern" => {
@@ -288,11 +307,11 @@ fn declaration<'t>(
             } else {
                 clause
             };
-            return (Role::Definition, Shape::CaseLabel, clause);
+            Some((Role::Definition, Shape::CaseLabel, clause))
         }
         "enum_constant" | "enum_entry" | "enum_assignment" | "enum_body" => {
             let n = if p.kind() == "enum_body" { op } else { p };
-            return (Role::Definition, Shape::EnumConstant, n);
+            Some((Role::Definition, Shape::EnumConstant, n))
         }
         "method_declaration"
         | "function_declaration"
@@ -301,20 +320,10 @@ fn declaration<'t>(
         | "method"
             if field_is("name", op) =>
         {
-            return (Role::Definition, Shape::Accessor, p);
+            Some((Role::Definition, Shape::Accessor, p))
         }
-        _ => {}
+        _ => None,
     }
-    if let Some((name, value, stmt)) = binding(lang, p) {
-        let value_is_key =
-            value.is_some_and(|v| v.id() == op.id() && node::is_string(operand.kind()));
-        let names_flag = name.is_some_and(|n| node::contains(n, op) || is_ref(n));
-        let value_mentions = value.is_some_and(|v| has_key_inside(v, all, src));
-        if value_is_key || (names_flag && value_mentions) {
-            return (Role::Definition, Shape::AliasDeclaration, stmt);
-        }
-    }
-    (Role::Mention, Shape::Other, operand)
 }
 
 /// Whether a quoted reference (the key as a string) lies inside `n`.
