@@ -90,6 +90,17 @@ def undefined_segments(n):
     return "".join(out)
 
 
+def warnings_as_text(n):
+    # n/10 flags whose `expires` is beyond their type's lifetime: one warning each,
+    # rendered as text with the offending line quoted (finding that line in the file
+    # once per warning was quadratic).
+    out = [HEAD, "flags:\n"]
+    for i in range(n // 10):
+        out.append(f"  f{i}:\n    description: d\n    type: release\n    owner: team\n"
+                   "    created: 2026-01-01\n    expires: 2026-06-01\n")
+    return "".join(out)
+
+
 def scan_captures(n, directory):
     # n SDK calls in one file; a tenth name defined flags, the rest undefined keys.
     flags = [HEAD, "settings:\n  scan:\n    patterns: ['isFeatureEnabled\\(\"([A-Za-z0-9._:-]+)\"']\n", "flags:\n"]
@@ -152,6 +163,14 @@ def main():
                 size = os.path.getsize(path)
                 times.append(best([BINARY, "validate", "--flags", path, "--format", "json"], work))
             rows.append((f"validate: {name}", size, times))
+        times = []
+        for n in (N, 2 * N):
+            path = os.path.join(work, "flags.yaml")
+            with open(path, "w") as f:
+                f.write(warnings_as_text(n))
+            size = os.path.getsize(path)
+            times.append(best([BINARY, "validate", "--flags", path, "--now", "2026-03-01"], work))
+        rows.append(("validate text: warnings", size, times))
         times = []
         for n in (N, 2 * N):
             d = os.path.join(work, f"scan-{n}")
