@@ -27,16 +27,47 @@ thread_local! {
     static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
 }
 
-/// Parses `src` as `lang`. `None` when tree-sitter gives up (it only does so on
-/// cancellation or an incompatible grammar, never on bad input: syntax errors become
-/// `ERROR` nodes, see [`has_errors`]).
+/// Parses `src` as `lang`. `None` when tree-sitter gives up: an incompatible grammar,
+/// or a parse over its work budget ([`work_budget`]). Syntax errors do not make it give
+/// up: they become `ERROR` nodes, see [`has_errors`].
 pub fn parse(lang: Lang, src: &[u8]) -> Option<Tree> {
     PARSER.with(|cell| {
         let mut slot = cell.borrow_mut();
         let parser = slot.get_or_insert_with(Parser::new);
         parser.set_language(&lang.grammar()).ok()?;
-        parser.parse(src, None)
+        let budget = work_budget(src.len());
+        let mut checks = 0u64;
+        let mut over_budget = |_: &tree_sitter::ParseState| {
+            checks += 1;
+            if checks > budget {
+                std::ops::ControlFlow::Break(())
+            } else {
+                std::ops::ControlFlow::Continue(())
+            }
+        };
+        let options = tree_sitter::ParseOptions::new().progress_callback(&mut over_budget);
+        let len = src.len();
+        let tree = parser.parse_with_options(
+            &mut |i, _| src.get(i..).filter(|_| i < len).unwrap_or_default(),
+            None,
+            Some(options),
+        );
+        if tree.is_none() {
+            // A cancelled parse would otherwise resume on the next call.
+            parser.reset();
+        }
+        tree
     })
+}
+
+/// How many progress checks (one per 100 parser operations) a parse of `len` bytes may
+/// take. Real code needs about one operation per byte; tree-sitter's error recovery on
+/// some garbage (found by fuzzing: 1.2 KB of mangled Kotlin) branches without end and
+/// grew past 4 GB. A budget of 20 operations per byte, plus a floor for tiny files,
+/// stops such a parse in a fraction of a second; the file is then treated as one that
+/// does not parse (its references are left for review).
+fn work_budget(len: usize) -> u64 {
+    1_000 + len as u64 / 5
 }
 
 /// Whether the tree holds a syntax error (an `ERROR` or a missing node).
@@ -287,6 +318,19 @@ fn prev_line(buf: &[u8], line_start: usize) -> Option<&[u8]> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by the `cleanup` fuzz target: on this mangled Kotlin, tree-sitter's error
+    /// recovery grew past 4 GB. The parse stops at its work budget instead, and the
+    /// parser still works for the next file.
+    #[test]
+    fn runaway_error_recovery_stops_at_the_budget() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let src =
+            std::fs::read(root.join("fixtures/syntax/runaway-error-recovery.kt")).expect("fixture");
+        assert!(parse(Lang::Kotlin, &src).is_none());
+        let fine = parse(Lang::Kotlin, b"fun main() { println(1) }\n").expect("parses");
+        assert!(!has_errors(&fine));
+    }
 
     /// Wherever the line classifier decides, it agrees with the syntax tree: over
     /// every reference of the cleanup fixtures.
