@@ -46,9 +46,9 @@ pub fn parse(lang: Lang, src: &[u8]) -> Option<Tree> {
             }
         };
         let options = tree_sitter::ParseOptions::new().progress_callback(&mut over_budget);
-        let len = src.len();
         let tree = parser.parse_with_options(
-            &mut |i, _| src.get(i..).filter(|_| i < len).unwrap_or_default(),
+            // An empty slice past the end tells tree-sitter the text is over.
+            &mut |i, _| src.get(i..).unwrap_or_default(),
             None,
             Some(options),
         );
@@ -61,7 +61,7 @@ pub fn parse(lang: Lang, src: &[u8]) -> Option<Tree> {
 }
 
 /// How many progress checks (one per 100 parser operations) a parse of `len` bytes may
-/// take. Real code needs about one operation per byte; tree-sitter's error recovery on
+/// take. Real code needs under three operations per byte; tree-sitter's error recovery on
 /// some garbage (found by fuzzing: 1.2 KB of mangled Kotlin) branches without end and
 /// grew past 4 GB. A budget of 20 operations per byte, plus a floor for tiny files,
 /// stops such a parse in a fraction of a second; the file is then treated as one that
