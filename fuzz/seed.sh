@@ -34,6 +34,8 @@ for lang in ts tsx js py go java kotlin ruby; do
   done
   i=$((i + 1))
 done
+# The input that once sent tree-sitter's error recovery past 4 GB (Kotlin is byte 6).
+{ printf '\006'; cat fixtures/syntax/runaway-error-recovery.kt; } > fuzz/corpus/cleanup/runaway-error-recovery
 for t in load conditions scan spec usage cleanup; do
   echo "$t: $(ls fuzz/corpus/$t | wc -l) seeds"
 done
