@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Batch evaluation throughput (design 8, issue 3 "Speed"): `flagctl eval --contexts-file`
-# over N contexts (default 1,000,000) for one flag with a 25% rollout and two rules,
+# Batch evaluation throughput (target: over a million evaluations per second):
+# `flagctl eval --contexts-file` over N contexts (default 1,000,000) for one flag with a 25% rollout and two rules,
 # end to end (read, parse, evaluate, write jsonl). Prints evaluations per second.
 #
 #   benches/eval_batch.sh [N]        # from the repository root

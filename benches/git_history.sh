@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmark: git-derived metadata for 2,000 flags over 5,000 commits to flags.yaml
-# (design section 8: under 2 s). Builds the repository with `git fast-import` (the
+# (target: under 2 s). Builds the repository with `git fast-import` (the
 # benchmark harness may use git; flagctl itself never does), then times
 # `flagctl stale`, which walks the whole history of flags.yaml.
 #

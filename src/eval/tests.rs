@@ -414,8 +414,8 @@ fn unknown_flag() {
     assert_eq!(r["value"], Value::Null);
 }
 
-/// The seed's `isFeatureEnabled` (shared/seeds/004), transcribed, agrees with the
-/// engine on a plain rollout flag for many users.
+/// The reference `isFeatureEnabled` rollout function (see docs/evaluation.md, buckets),
+/// transcribed, agrees with the engine on a plain rollout flag for many users.
 #[test]
 fn agrees_with_the_seed_algorithm() {
     fn is_feature_enabled(key: &str, rollout: u32, kill: bool, enabled: bool, user: &str) -> bool {

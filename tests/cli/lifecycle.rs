@@ -1,5 +1,5 @@
-//! `flagctl stale` and `flagctl check` on repositories with dated history: every
-//! finding kind of design section 4 that needs no code scan, in every format.
+//! `flagctl stale` and `flagctl check` on repositories with dated history: every finding
+//! kind of docs/codes.md (lifecycle findings) that needs no code scan, in every format.
 
 use crate::common::Test;
 use crate::gitrepo::{GitRepo, ago, ahead};

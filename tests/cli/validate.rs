@@ -1,5 +1,5 @@
-//! `flagctl validate`: one fixture per check of design.md 2.1, each asserting the
-//! exact set of diagnostics (code, line, column); hostile inputs; snapshots.
+//! `flagctl validate`: one fixture per check of docs/flags-file.md (validation), each
+//! asserting the exact set of diagnostics (code, line, column); hostile inputs; snapshots.
 
 use crate::common::{Test, fixture, root};
 use std::collections::BTreeSet;
