@@ -163,14 +163,16 @@ pub const PARALLEL_MIN_BYTES: usize = 256 * 1024;
 /// [`parse`] to the sequential parser. For equivalence tests and fuzzing: where it
 /// answers, it must answer exactly as [`parse_sequential`].
 pub fn parse_parallel(text: &str) -> Option<Node> {
-    let mut node = parallel::parse(text)?;
-    keep_inside(&mut node, text);
-    Some(node)
+    parallel::parse(text)
 }
 
 /// Parses with one thread; the reference behaviour the parallel path must match.
 pub fn parse_sequential(text: &str) -> Result<Node, ParseError> {
-    let mut error = Builder::default().run(text).map_err(|e| match e {
+    let builder = Builder {
+        last_line: Some(LastLine::of(text)),
+        ..Builder::default()
+    };
+    let mut error = builder.run(text).map_err(|e| match e {
         // The scanner has its own nesting limit for flow collections (`[[[[...`).
         Failure::Scan(message, pos) if message.contains("recursion limit") => ParseError {
             code: Code::ResourceLimit,
@@ -184,35 +186,50 @@ pub fn parse_sequential(text: &str) -> Result<Node, ParseError> {
             pos,
         },
     });
-    match &mut error {
-        Err(e) => e.pos = within(text, e.pos),
-        Ok(node) => keep_inside(node, text),
+    if let Err(e) = &mut error {
+        e.pos = within(text, e.pos);
     }
     error
 }
 
-/// Moves every position past the end of `text` to the end of its last line: the
-/// parser places an empty value at the very end of the input (after the final
-/// newline), and a diagnostic about it must point at a line that exists.
-fn keep_inside(node: &mut Node, text: &str) {
-    let last = lines(text).count().max(1) as u32;
-    let mut stack = vec![node];
-    while let Some(n) = stack.pop() {
-        if n.pos.line > last {
-            n.pos = within(text, n.pos);
+/// The last line of a document and its width in characters. The parser places an empty
+/// value at the very end of the input (after the final line break), one line past the
+/// last; the builder moves such a position to the end of the last line, so a
+/// diagnostic about it points at a line that exists.
+#[derive(Debug, Clone, Copy)]
+struct LastLine {
+    line: u32,
+    width: u32,
+}
+
+impl LastLine {
+    fn of(text: &str) -> LastLine {
+        // Counted with memchr: this runs on every load, and a lone CR (which also ends
+        // a line) is rare enough to take the slow path.
+        let line = if text.contains('\r') {
+            lines(text).count()
+        } else {
+            memchr::memchr_iter(b'\n', text.as_bytes()).count()
+                + usize::from(!text.is_empty() && !text.ends_with('\n'))
+        };
+        // One final line break ends the last line without starting another.
+        let body = text
+            .strip_suffix("\r\n")
+            .or_else(|| text.strip_suffix(['\n', '\r']))
+            .unwrap_or(text);
+        let start = body.rfind(['\n', '\r']).map_or(0, |i| i + 1);
+        LastLine {
+            line: u32::try_from(line.max(1)).unwrap_or(u32::MAX),
+            width: u32::try_from(body[start..].chars().count()).unwrap_or(u32::MAX),
         }
-        if n.end.line > last {
-            n.end = within(text, n.end);
-        }
-        match &mut n.kind {
-            Kind::Seq(items) => stack.extend(items.iter_mut()),
-            Kind::Map(entries) => {
-                for (k, v) in entries.iter_mut() {
-                    stack.push(k);
-                    stack.push(v);
-                }
-            }
-            _ => {}
+    }
+
+    /// `pos`, or the end of the last line when `pos` lies past it.
+    fn clamp(self, pos: Pos) -> Pos {
+        if pos.line > self.line {
+            Pos::new(self.line, self.width.saturating_add(1))
+        } else {
+            pos
         }
     }
 }
@@ -338,6 +355,9 @@ struct Builder {
     /// block parsed on its own sits one level down (inside the root mapping), and
     /// must hit the depth limit exactly where the whole file does.
     base_depth: usize,
+    /// The whole document's last line, for moving end-of-input positions onto it
+    /// (`None` leaves positions as the parser gives them).
+    last_line: Option<LastLine>,
     /// Anchored nodes with their size in nodes, for alias copies.
     anchors: HashMap<usize, (Node, usize)>,
     alias_nodes: usize,
@@ -370,7 +390,10 @@ impl Builder {
                     } else {
                         Kind::Str(value.into_owned())
                     };
-                    let end = pos_end(&span);
+                    let (pos, end) = match self.last_line {
+                        Some(last) => (last.clamp(pos), last.clamp(pos_end(&span))),
+                        None => (pos, pos_end(&span)),
+                    };
                     self.push(Node { pos, end, kind }, anchor)?;
                 }
                 Event::SequenceStart(_, anchor, _) => {
@@ -598,7 +621,7 @@ fn is_core_float(s: &str) -> bool {
 /// the next line, no block scalars); otherwise, or if any piece fails to parse, the
 /// caller falls back to the sequential parse, which also produces the exact error.
 mod parallel {
-    use super::{Builder, Kind, Node};
+    use super::{Builder, Kind, LastLine, Node};
 
     pub(super) fn parse(text: &str) -> Option<Node> {
         let lines: Vec<&str> = text.split_inclusive('\n').collect();
@@ -622,6 +645,7 @@ mod parallel {
         cuts[0] = 0;
         cuts.push(body.len());
         let first = flags_line + 1;
+        let last_line = LastLine::of(text);
 
         // The rest of the document, with the flags block blanked (line numbers kept).
         let mut outer = String::with_capacity(text.len() / 8);
@@ -646,13 +670,19 @@ mod parallel {
             for l in lines {
                 piece.push_str(l);
             }
+            // Pieces keep the document's line numbers, so its last line applies.
             let builder = Builder {
                 base_depth: 1,
+                last_line: Some(last_line),
                 ..Builder::default()
             };
             builder.run(&piece).ok()
         });
-        let mut root = Builder::default().run(&outer).ok()?;
+        let outer_builder = Builder {
+            last_line: Some(last_line),
+            ..Builder::default()
+        };
+        let mut root = outer_builder.run(&outer).ok()?;
         let mut entries = Vec::new();
         let mut pos = None;
         for node in results {
@@ -772,6 +802,26 @@ mod parallel {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The fast count agrees with [`lines`] and [`within`], whatever the line ends.
+    #[test]
+    fn last_line_agrees_with_lines() {
+        for text in [
+            "",
+            "a",
+            "a\n",
+            "a\nbc",
+            "a\nbcé\n",
+            "a\r\nb\r\n",
+            "a\rbc\r",
+            "a\n\n",
+        ] {
+            let last = LastLine::of(text);
+            let past = Pos::new(100, 1);
+            assert_eq!(last.clamp(past), within(text, past), "{text:?}");
+            assert_eq!(last.line as usize, lines(text).count().max(1), "{text:?}");
+        }
+    }
 
     #[test]
     fn keeps_positions_and_duplicates() {
